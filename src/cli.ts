@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+/**
+ * volc-secrets: argv + environment + .env → Config → startServer().
+ */
+import { ConfigError, readDotEnv, resolveConfig, type Config, type Overrides } from './config';
+import { DEVELOPMENT_CREDENTIAL } from './credentials';
+import { MasterKeyError } from './crypto/master-key';
+import { DatabaseOpenError } from './store/database';
+import { StartupError, startServer, type ServerHandle } from './server';
+import { VERSION } from './version';
+
+const MAIN_HELP = `volc-secrets ${VERSION}: a local Volcengine KMS Secrets Manager (Version 2021-02-18)
+
+Usage:
+  volc-secrets serve [options]     start the server
+  volc-secrets --help              show this help (volc-secrets serve --help for its options)
+  volc-secrets --version           print the version
+
+Configuration comes from flags, then the environment, then a .env file in the working directory.
+See .env.example for every variable.`;
+
+const SERVE_HELP = `Usage: volc-secrets serve [options]
+
+Options:
+  --host H          address to listen on (VOLC_SECRETS_HOST, default 127.0.0.1)
+  --port N          port, 0 picks a free one (VOLC_SECRETS_PORT, default 8970)
+  --db PATH         SQLite file, created if missing, or :memory: (VOLC_SECRETS_DB, default ./data/secrets.db)
+  --credentials C   AK:SK:AccountId[,AK:SK:AccountId...] (VOLC_SECRETS_CREDENTIALS)
+  --master-key-file F   32-byte base64 master key (VOLC_SECRETS_MASTER_KEY_FILE, default <db>.master-key)
+  --log-level L     error, warn, info, debug or silent (VOLC_SECRETS_LOG_LEVEL, default info)
+  --region R        region shown in hints (VOLC_SECRETS_REGION, default cn-beijing)
+  -h, --help        show this help
+
+Without credentials the server uses the public development key pair (printed at start) and
+only listens on loopback addresses.`;
+
+const FLAG_NAMES: Record<string, keyof Overrides> = {
+  '--host': 'host',
+  '--port': 'port',
+  '--db': 'db',
+  '--credentials': 'credentials',
+  '--master-key-file': 'masterKeyFile',
+  '--log-level': 'logLevel',
+  '--region': 'region',
+  '--seed': 'seed',
+};
+
+class UsageError extends Error {}
+
+export function parseFlags(args: string[], names: Record<string, string> = FLAG_NAMES): { flags: Record<string, string>; help: boolean } {
+  const flags: Record<string, string> = {};
+  let help = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '-h' || arg === '--help') {
+      help = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const key = names[name];
+    if (!key) throw new UsageError(`unknown option ${arg}`);
+    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+    if (value === undefined) throw new UsageError(`option ${name} needs a value`);
+    flags[key] = value;
+  }
+  return { flags, help };
+}
+
+function printBanner(config: Config, handle: ServerHandle): void {
+  const out = process.stdout;
+  if (config.credentials.length === 0) {
+    out.write(
+      [
+        'Using the development key pair (public; loopback only). Point your SDK at it:',
+        `  AccessKeyId:     ${DEVELOPMENT_CREDENTIAL.accessKeyId}`,
+        `  SecretAccessKey: ${DEVELOPMENT_CREDENTIAL.secretAccessKey}`,
+        `  AccountId:       ${DEVELOPMENT_CREDENTIAL.accountId}`,
+        '',
+      ].join('\n'),
+    );
+  }
+  for (const w of handle.warnings) process.stderr.write(`warning: ${w}\n`);
+  out.write(`volc-secrets ready: ${handle.url} (db ${handle.databaseFile}, region ${handle.region})\n`);
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { flags, help } = parseFlags(args);
+  if (help) {
+    process.stdout.write(SERVE_HELP + '\n');
+    return 0;
+  }
+  const config = resolveConfig({ ...readDotEnv(), ...process.env }, flags);
+  const handle = await startServer({
+    host: config.host,
+    port: config.port,
+    db: config.db,
+    credentials: config.credentials.length > 0 ? config.credentials : [DEVELOPMENT_CREDENTIAL],
+    masterKeyFile: config.masterKeyFile,
+    logLevel: config.logLevel,
+    region: config.region,
+    maxSkewSeconds: config.maxSkewSeconds,
+    sweepSeconds: config.sweepSeconds,
+  });
+  printBanner(config, handle);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      handle.logger.info('shutting down', { signal });
+      handle.close().then(resolve, resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(MAIN_HELP + '\n');
+      return command === undefined ? 1 : 0;
+    }
+    if (command === '--version' || command === '-v' || command === 'version') {
+      process.stdout.write(VERSION + '\n');
+      return 0;
+    }
+    if (command === 'serve') return await serve(rest);
+    throw new UsageError(`unknown command ${command}`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`volc-secrets: ${e.message}\nRun volc-secrets --help for usage.\n`);
+      return 2;
+    }
+    if (e instanceof ConfigError || e instanceof StartupError || e instanceof MasterKeyError || e instanceof DatabaseOpenError) {
+      process.stderr.write(`volc-secrets: ${e.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`volc-secrets: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

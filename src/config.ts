@@ -1,0 +1,116 @@
+/**
+ * One typed configuration, with every option documented once. Sources, weakest first: built-in
+ * defaults, a `.env` file in the working directory, the process environment, command-line flags.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CredentialFormatError, parseCredentialList, type Credential } from './credentials';
+import { LOG_LEVELS, type LogLevel } from './logger';
+
+export interface Config {
+  /** VOLC_SECRETS_HOST: address to listen on */
+  host: string;
+  /** VOLC_SECRETS_PORT: port to listen on; 0 picks a free one */
+  port: number;
+  /** VOLC_SECRETS_DB: SQLite file, created if missing, or `:memory:` */
+  db: string;
+  /** VOLC_SECRETS_CREDENTIALS: `AK:SK:AccountId` triples; empty means the development pair */
+  credentials: Credential[];
+  /** VOLC_SECRETS_MASTER_KEY_FILE: 32-byte base64 key; default `<db>.master-key`, created on first start */
+  masterKeyFile?: string;
+  /** VOLC_SECRETS_LOG_LEVEL: error, warn, info, debug or silent */
+  logLevel: LogLevel;
+  /** VOLC_SECRETS_REGION: the region shown in hints and examples (requests may use any region) */
+  region: string;
+  /** VOLC_SECRETS_MAX_SKEW_SECONDS: accepted distance between X-Date and real time; 0 disables the check */
+  maxSkewSeconds: number;
+  /** VOLC_SECRETS_SWEEP_SECONDS: how often due deletions and rotations are performed */
+  sweepSeconds: number;
+  /** VOLC_SECRETS_SEED: a JSON or YAML seed file loaded at start */
+  seed?: string;
+}
+
+export const DEFAULTS: Readonly<Omit<Config, 'credentials'>> = {
+  host: '127.0.0.1',
+  port: 8970,
+  db: './data/secrets.db',
+  logLevel: 'info',
+  region: 'cn-beijing',
+  maxSkewSeconds: 900,
+  sweepSeconds: 1,
+};
+
+export class ConfigError extends Error {}
+
+/** Reads `KEY=value` lines (with optional quotes and `#` comments). */
+export function parseDotEnv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) continue;
+    let value = m[2].trim();
+    const quoted = /^(['"])(.*)\1$/.exec(value);
+    if (quoted) value = quoted[2];
+    else value = value.replace(/\s+#.*$/, '');
+    out[m[1]] = value;
+  }
+  return out;
+}
+
+export function readDotEnv(dir = process.cwd()): Record<string, string> {
+  const file = path.join(dir, '.env');
+  try {
+    return parseDotEnv(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function integer(name: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${text}"`);
+  }
+  return Number(text);
+}
+
+export type Overrides = Partial<Record<'host' | 'port' | 'db' | 'credentials' | 'masterKeyFile' | 'logLevel' | 'region' | 'seed', string>>;
+
+/** Builds the Config from environment-style variables and flag overrides (flags win). */
+export function resolveConfig(env: Record<string, string | undefined>, flags: Overrides = {}): Config {
+  const pick = (flag: keyof Overrides, variable: string): string | undefined => flags[flag] ?? (env[variable] || undefined);
+  const logLevel = (pick('logLevel', 'VOLC_SECRETS_LOG_LEVEL') ?? DEFAULTS.logLevel) as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`VOLC_SECRETS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}"`);
+  const credentialText = pick('credentials', 'VOLC_SECRETS_CREDENTIALS');
+  let credentials: Credential[] = [];
+  if (credentialText) {
+    try {
+      credentials = parseCredentialList(credentialText);
+    } catch (e) {
+      if (e instanceof CredentialFormatError) throw new ConfigError(`VOLC_SECRETS_CREDENTIALS is malformed: ${e.message}`);
+      throw e;
+    }
+  }
+  const portText = pick('port', 'VOLC_SECRETS_PORT');
+  const skewText = env.VOLC_SECRETS_MAX_SKEW_SECONDS;
+  const sweepText = env.VOLC_SECRETS_SWEEP_SECONDS;
+  const region = pick('region', 'VOLC_SECRETS_REGION') ?? DEFAULTS.region;
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(region)) throw new ConfigError(`VOLC_SECRETS_REGION "${region}" is not a region name`);
+  return {
+    host: pick('host', 'VOLC_SECRETS_HOST') ?? DEFAULTS.host,
+    port: portText === undefined ? DEFAULTS.port : integer('port', portText, 0, 65535),
+    db: pick('db', 'VOLC_SECRETS_DB') ?? DEFAULTS.db,
+    credentials,
+    masterKeyFile: pick('masterKeyFile', 'VOLC_SECRETS_MASTER_KEY_FILE'),
+    logLevel,
+    region,
+    maxSkewSeconds: skewText ? integer('VOLC_SECRETS_MAX_SKEW_SECONDS', skewText, 0, 7 * 86400) : DEFAULTS.maxSkewSeconds,
+    sweepSeconds: sweepText ? integer('VOLC_SECRETS_SWEEP_SECONDS', sweepText, 1, 3600) : DEFAULTS.sweepSeconds,
+    seed: pick('seed', 'VOLC_SECRETS_SEED'),
+  };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}

@@ -1,0 +1,124 @@
+/**
+ * BackupSecret / RestoreSecret (the Volcengine meaning: a restore re-creates a secret from a backup;
+ * it does not cancel a deletion). The document holds the metadata and every version in the clear;
+ * the BackupSealer encrypts and signs it, so nothing leaves here unprotected.
+ */
+import { secretTrn } from '../trn';
+import type { Clock } from './clock';
+import { ForeignBackupError, InvalidInputError } from './errors';
+import type { BackupSealer, IdGenerator, SealedBackup, UnitOfWork, ValueCipher } from './ports';
+import type { SecretsService } from './secrets-service';
+import {
+  ROTATION_STATES,
+  SECRET_STATES,
+  SECRET_TYPES,
+  VERSION_STAGES,
+  type Scope,
+  type Secret,
+  type StoredVersion,
+} from './types';
+
+const DOCUMENT_VERSION = 1;
+
+interface BackupDocument {
+  documentVersion: number;
+  accountId: string;
+  region: string;
+  secret: Omit<Secret, 'accountId' | 'region' | 'trn' | 'deleteAt' | 'stateBeforeDeletion'>;
+  versions: Array<Omit<StoredVersion, 'secretId' | 'sealed'> & { value: string }>;
+}
+
+export class SecretBackups {
+  constructor(
+    private readonly deps: {
+      uow: UnitOfWork;
+      sealer: BackupSealer;
+      cipher: ValueCipher;
+      secrets: SecretsService;
+      ids: IdGenerator;
+      clock: Clock;
+    },
+  ) {}
+
+  async backup(scope: Scope, name: string): Promise<SealedBackup> {
+    const { secrets, uow } = this.deps;
+    return uow.run(async (repo) => {
+      const secret = secrets.requireActive(await secrets.load(repo, scope, name));
+      const versions = await repo.allVersions(secret.id);
+      const { accountId, region, trn: _trn, deleteAt: _d, stateBeforeDeletion: _s, ...meta } = secret;
+      const document: BackupDocument = {
+        documentVersion: DOCUMENT_VERSION,
+        accountId,
+        region,
+        secret: meta,
+        versions: versions.map((v) => {
+          const opened = secrets.openVersion(secret, v);
+          return { id: v.id, name: v.name, stage: v.stage, sequence: v.sequence, createdAt: v.createdAt, kind: v.kind, value: opened.value.bytes.toString('base64') };
+        }),
+      };
+      return this.deps.sealer.seal(Buffer.from(JSON.stringify(document), 'utf8'));
+    });
+  }
+
+  /** Re-creates the backed-up secret, with every version and stage, in the caller's account and region. */
+  async restore(scope: Scope, backup: SealedBackup): Promise<Secret> {
+    const opened = this.deps.sealer.open(backup);
+    if (!opened) throw new InvalidInputError('backupData', 'does not match its Signature and SecretDataKey.');
+    const document = parseDocument(opened);
+    if (document.accountId !== scope.accountId) throw new ForeignBackupError();
+    const { secrets, uow, ids, clock, cipher } = this.deps;
+    return uow.run(async (repo) => {
+      const meta = document.secret;
+      await secrets.claimName(repo, scope, meta.name, meta.projectName);
+      const id = (await repo.secretIdInUse(meta.id)) ? ids.secretId() : meta.id;
+      const secret: Secret = {
+        ...meta,
+        id,
+        accountId: scope.accountId,
+        region: scope.region,
+        trn: secretTrn(scope.region, scope.accountId, meta.name),
+        stateBeforeDeletion: null,
+        deleteAt: null,
+        updatedAt: clock.now(),
+      };
+      await repo.insertSecret(secret);
+      for (const v of document.versions) {
+        const bytes = Buffer.from(v.value, 'base64');
+        const sealed = cipher.seal(bytes, { accountId: secret.accountId, region: secret.region, secretId: id, versionId: v.id });
+        await repo.insertVersion({ secretId: id, id: v.id, name: v.name, stage: v.stage, sequence: v.sequence, createdAt: v.createdAt, kind: v.kind, sealed });
+      }
+      return secret;
+    });
+  }
+}
+
+function isOneOf<T extends string>(list: readonly T[], v: unknown): v is T {
+  return typeof v === 'string' && (list as readonly string[]).includes(v);
+}
+
+/** The document is authenticated, but it may come from an older format: check before trusting it. */
+function parseDocument(bytes: Buffer): BackupDocument {
+  const invalid = () => new InvalidInputError('backupData', 'is not a backup this server can read.');
+  let doc: BackupDocument;
+  try {
+    doc = JSON.parse(bytes.toString('utf8')) as BackupDocument;
+  } catch {
+    throw invalid();
+  }
+  const s = doc?.secret;
+  const ok =
+    doc.documentVersion === DOCUMENT_VERSION &&
+    typeof doc.accountId === 'string' &&
+    s &&
+    typeof s.name === 'string' &&
+    typeof s.id === 'string' &&
+    isOneOf(SECRET_TYPES, s.type) &&
+    isOneOf(SECRET_STATES, s.state) &&
+    isOneOf(ROTATION_STATES, s.rotationState) &&
+    Array.isArray(doc.versions) &&
+    doc.versions.length > 0 &&
+    doc.versions.filter((v) => v.stage === 'CURRENT').length === 1 &&
+    doc.versions.every((v) => typeof v.id === 'string' && isOneOf(VERSION_STAGES, v.stage) && typeof v.value === 'string');
+  if (!ok) throw invalid();
+  return doc;
+}

@@ -1,0 +1,80 @@
+/**
+ * What can go wrong in the domain, in domain words. Each door (Volcengine, Huawei) maps these to
+ * its own error catalogue; nothing here knows a status code or a wire parameter name.
+ */
+import type { SecretState, SecretType } from './types';
+
+/** The domain's names for the inputs a rule can refuse. Doors map them to parameter names. */
+export type DomainField =
+  | 'name'
+  | 'names'
+  | 'value'
+  | 'type'
+  | 'extendedConfig'
+  | 'description'
+  | 'encryptionKey'
+  | 'projectName'
+  | 'versionName'
+  | 'versionId'
+  | 'rotationInterval'
+  | 'automaticRotation'
+  | 'pendingWindow'
+  | 'filters'
+  | 'backupData'
+  | 'backupKey'
+  | 'backupSignature';
+
+export abstract class DomainError extends Error {}
+
+export class NotFoundError extends DomainError {
+  constructor(
+    readonly resource: 'secret' | 'version',
+    readonly identifier: string,
+  ) {
+    super(`${resource} ${identifier} not found`);
+  }
+}
+
+export class NameConflictError extends DomainError {
+  constructor(
+    readonly secretName: string,
+    /** the name is held by a secret of another project */
+    readonly inOtherProject: boolean,
+  ) {
+    super(`secret name ${secretName} is taken`);
+  }
+}
+
+export class VersionNameConflictError extends DomainError {
+  constructor(readonly versionName: string) {
+    super(`version name ${versionName} is taken`);
+  }
+}
+
+export class InvalidSecretTypeError extends DomainError {
+  constructor(readonly type: SecretType) {
+    super(`not allowed for secret type ${type}`);
+  }
+}
+
+export class InvalidSecretStateError extends DomainError {
+  constructor(readonly state: SecretState) {
+    super(`not allowed in secret state ${state}`);
+  }
+}
+
+export class InvalidInputError extends DomainError {
+  constructor(
+    readonly field: DomainField,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+/** A backup that belongs to another account: refused without saying more. */
+export class ForeignBackupError extends DomainError {
+  constructor() {
+    super('the backup belongs to another account');
+  }
+}

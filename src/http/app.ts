@@ -1,0 +1,88 @@
+/**
+ * The express edge: keep the raw body (the signature covers its bytes), answer /healthz, and hand
+ * every other request to the Dispatcher. Whatever goes wrong here still answers with an envelope.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { WireRequest } from './authenticate';
+import type { DispatchRecord, Dispatcher } from './dispatcher';
+import { errorEnvelope, newRequestId } from './envelope';
+import { ApiError, apiError } from './error-catalogue';
+
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface RequestObserver {
+  (record: DispatchRecord & { durationMs: number; method: string }): void;
+}
+
+export interface AppOptions {
+  dispatcher: Dispatcher;
+  observe?: RequestObserver;
+  /** extra routes mounted before the API (the local control API) */
+  mount?: (app: express.Express) => void;
+}
+
+function toWireRequest(req: Request): WireRequest {
+  const url = req.originalUrl;
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const query = q === -1 ? [] : [...new URLSearchParams(url.slice(q + 1))];
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return { method: req.method, path, query, headers, body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) };
+}
+
+function bodyError(err: unknown): ApiError {
+  const type = (err as { type?: string }).type;
+  if (type === 'entity.too.large') return apiError('RequestEntityTooLarge', 'body', `${MAX_BODY_BYTES} bytes`);
+  return new ApiError('InvalidParameter', 'The request parameter Body is invalid. The body could not be read.');
+}
+
+export function createApp(options: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', false);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  options.mount?.(app);
+
+  app.use(express.raw({ type: () => true, limit: MAX_BODY_BYTES }));
+
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    const started = performance.now();
+    const requestId = newRequestId();
+    try {
+      const result = await options.dispatcher.dispatch(toWireRequest(req), requestId);
+      res.status(result.status).json(result.body);
+      options.observe?.({ ...result.record, method: req.method, durationMs: performance.now() - started });
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  // Body-reading failures and anything unforeseen: still a Volcengine envelope, never HTML.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const requestId = newRequestId();
+    const error = err instanceof ApiError ? err : (err as { type?: string }).type ? bodyError(err) : apiError('UndefinedError');
+    if (res.headersSent) return;
+    res.status(error.status).json(errorEnvelope({ requestId, action: '', version: '', region: 'cn-beijing' }, error));
+    options.observe?.({
+      requestId,
+      action: null,
+      version: null,
+      accessKeyId: null,
+      accountId: null,
+      region: null,
+      secretName: null,
+      status: error.status,
+      errorCode: error.code,
+      method: req.method,
+      durationMs: 0,
+    });
+  });
+  return app;
+}

@@ -1,0 +1,224 @@
+/**
+ * Volcengine V4-style HMAC-SHA256 request signing, as pure functions.
+ *
+ * The same functions verify incoming requests (http/authenticate.ts) and sign requests in our
+ * own negative-case tests, so the algorithm lives in exactly one place. See
+ * ../shared/reference/volcengine-signing.md for what each official SDK sends.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+export const ALGORITHM = 'HMAC-SHA256';
+export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+export function sha256Hex(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function hmac(key: Buffer | string, data: string): Buffer {
+  return createHmac('sha256', key).update(data, 'utf8').digest();
+}
+
+/** kSigning = HMAC(HMAC(HMAC(HMAC(SK, date), region), service), "request"). */
+export function deriveSigningKey(secretKey: string, date: string, region: string, service: string): Buffer {
+  const kDate = hmac(Buffer.from(secretKey, 'utf8'), date);
+  const kRegion = hmac(kDate, region);
+  const kService = hmac(kRegion, service);
+  return hmac(kService, 'request');
+}
+
+/** RFC 3986 percent-encoding: unreserved characters pass, every other UTF-8 byte becomes %XX. */
+export function uriEncode(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+export type QueryPairs = ReadonlyArray<readonly [string, string]>;
+
+/**
+ * Canonical query: every pair encoded per RFC 3986, sorted by key then by value, joined with '&'.
+ * (Repeated keys are sorted by value, as the Node SDK does; KMS parameters are never repeated.)
+ */
+export function canonicalQueryString(pairs: QueryPairs): string {
+  return pairs
+    .map(([k, v]) => [k, uriEncode(k), uriEncode(v)] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0))
+    .map(([, k, v]) => `${k}=${v}`)
+    .join('&');
+}
+
+/** Canonical URI: each path segment decoded then re-encoded per RFC 3986; empty path is "/". */
+export function canonicalUri(path: string): string {
+  if (!path) return '/';
+  return path
+    .split('/')
+    .map((segment) => {
+      try {
+        return uriEncode(decodeURIComponent(segment));
+      } catch {
+        return uriEncode(segment);
+      }
+    })
+    .join('/');
+}
+
+/** A header value as the signers normalise it: trimmed, inner whitespace runs collapsed. */
+export function normaliseHeaderValue(value: string): string {
+  return value.trim().replace(/\s+/g, ' ');
+}
+
+export interface CanonicalRequestInput {
+  method: string;
+  path: string;
+  query: QueryPairs;
+  /** signed header names, lower-case, in any order */
+  signedHeaders: readonly string[];
+  /** values for the signed headers, keyed by lower-case name */
+  headerValues: Readonly<Record<string, string>>;
+  payloadHash: string;
+}
+
+export function canonicalRequest(input: CanonicalRequestInput): string {
+  const names = [...input.signedHeaders].map((h) => h.toLowerCase()).sort();
+  const headerBlock = names.map((n) => `${n}:${input.headerValues[n] ?? ''}\n`).join('');
+  return [
+    input.method.toUpperCase(),
+    canonicalUri(input.path),
+    canonicalQueryString(input.query),
+    headerBlock,
+    names.join(';'),
+    input.payloadHash,
+  ].join('\n');
+}
+
+export function credentialScope(date: string, region: string, service: string): string {
+  return `${date}/${region}/${service}/request`;
+}
+
+export function stringToSign(xDate: string, scope: string, canonical: string): string {
+  return [ALGORITHM, xDate, scope, sha256Hex(canonical)].join('\n');
+}
+
+export function signatureHex(signingKey: Buffer, toSign: string): string {
+  return createHmac('sha256', signingKey).update(toSign, 'utf8').digest('hex');
+}
+
+/** Constant-time comparison of two hex signatures (length is not secret: it is always 64). */
+export function signaturesEqual(expectedHex: string, providedHex: string): boolean {
+  const a = Buffer.from(expectedHex, 'utf8');
+  const b = Buffer.from(providedHex, 'utf8');
+  if (a.length !== b.length) return false;
+  return timingSafeEqual(a, b);
+}
+
+export interface ParsedAuthorization {
+  accessKeyId: string;
+  date: string;
+  region: string;
+  service: string;
+  terminator: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+export type AuthorizationParseError =
+  | { problem: 'algorithm' }
+  | { problem: 'missing'; part: 'Credential' | 'SignedHeaders' | 'Signature' }
+  | { problem: 'credential' };
+
+/**
+ * Parses `HMAC-SHA256 Credential=AK/date/region/service/request, SignedHeaders=a;b, Signature=hex`.
+ * The Credential is split from the right, so an access key id containing '/' still parses.
+ */
+export function parseAuthorization(header: string): ParsedAuthorization | AuthorizationParseError {
+  const trimmed = header.trim();
+  if (!trimmed.startsWith(ALGORITHM + ' ')) return { problem: 'algorithm' };
+  const fields = new Map<string, string>();
+  for (const part of trimmed.slice(ALGORITHM.length + 1).split(',')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  const credential = fields.get('Credential');
+  const signedHeaders = fields.get('SignedHeaders');
+  const signature = fields.get('Signature');
+  if (!credential) return { problem: 'missing', part: 'Credential' };
+  if (signedHeaders === undefined) return { problem: 'missing', part: 'SignedHeaders' };
+  if (!signature) return { problem: 'missing', part: 'Signature' };
+  const scope = parseCredential(credential);
+  if (!scope) return { problem: 'credential' };
+  return {
+    ...scope,
+    signedHeaders: signedHeaders
+      .split(';')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    signature,
+  };
+}
+
+export function parseCredential(
+  credential: string,
+): Pick<ParsedAuthorization, 'accessKeyId' | 'date' | 'region' | 'service' | 'terminator'> | null {
+  const parts = credential.split('/');
+  if (parts.length < 5) return null;
+  const terminator = parts.pop() as string;
+  const service = parts.pop() as string;
+  const region = parts.pop() as string;
+  const date = parts.pop() as string;
+  const accessKeyId = parts.join('/');
+  if (!accessKeyId || !/^\d{8}$/.test(date) || !region || !service) return null;
+  return { accessKeyId, date, region, service, terminator };
+}
+
+/** X-Date `YYYYMMDDTHHMMSSZ` → epoch milliseconds, or null when malformed. */
+export function parseXDate(xDate: string): number | null {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(xDate);
+  if (!m) return null;
+  const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+  const check = new Date(ms);
+  if (check.getUTCDate() !== +m[3] || check.getUTCHours() !== +m[4]) return null;
+  return ms;
+}
+
+export function formatXDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/[:-]|\.\d{3}/g, '');
+}
+
+export interface SignRequestInput {
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+  service: string;
+  method: string;
+  path: string;
+  query: QueryPairs;
+  /** headers to sign, names in any case; X-Date is added when missing */
+  headers: Record<string, string>;
+  body: string | Buffer;
+  now: number;
+  /** when true (default), X-Content-Sha256 is added and signed */
+  signBodyHash?: boolean;
+}
+
+/** Signs a request the way the official SDKs do; returns the headers to send. Used by tests and tools. */
+export function signRequest(input: SignRequestInput): Record<string, string> {
+  const xDate = formatXDate(input.now);
+  const headers: Record<string, string> = { ...input.headers, 'X-Date': xDate };
+  const bodyHash = sha256Hex(input.body);
+  if (input.signBodyHash !== false) headers['X-Content-Sha256'] = bodyHash;
+  const lower: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) lower[k.toLowerCase()] = normaliseHeaderValue(v);
+  const signed = Object.keys(lower).sort();
+  const canonical = canonicalRequest({
+    method: input.method,
+    path: input.path,
+    query: input.query,
+    signedHeaders: signed,
+    headerValues: lower,
+    payloadHash: bodyHash,
+  });
+  const date = xDate.slice(0, 8);
+  const scope = credentialScope(date, input.region, input.service);
+  const key = deriveSigningKey(input.secretAccessKey, date, input.region, input.service);
+  const signature = signatureHex(key, stringToSign(xDate, scope, canonical));
+  headers.Authorization = `${ALGORITHM} Credential=${input.accessKeyId}/${scope}, SignedHeaders=${signed.join(';')}, Signature=${signature}`;
+  return headers;
+}

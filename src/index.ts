@@ -1,0 +1,10 @@
+/**
+ * volc-secrets-local: a local Volcengine KMS Secrets Manager.
+ * The in-process API for test suites and tools.
+ */
+export { startServer, StartupError } from './server';
+export type { ServerHandle, ServerOptions, ServerClock } from './server';
+export type { Credential } from './credentials';
+export { DEVELOPMENT_CREDENTIAL, generateCredential } from './credentials';
+export type { SweepReport } from './domain/secrets-service';
+export { VERSION } from './version';

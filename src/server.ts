@@ -1,0 +1,245 @@
+/**
+ * startServer(): wires the store, cipher, clock, sweeper and HTTP app, and returns a handle.
+ * Used by the CLI and, directly, by test suites (in-memory, port 0, fresh credentials, quiet).
+ */
+import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { isLoopback, DEFAULTS } from './config';
+import { CredentialRegistry, generateCredential, parseCredentialList, type Credential } from './credentials';
+import { MasterKeyBackupSealer } from './crypto/backup-sealer';
+import { EnvelopeCipher } from './crypto/envelope-cipher';
+import {
+  defaultMasterKeyPath,
+  ephemeralMasterKey,
+  loadOrCreateMasterKey,
+  masterKeyCheck,
+  readMasterKeyFile,
+  type LoadedMasterKey,
+} from './crypto/master-key';
+import { SecretBackups } from './domain/backups';
+import { AdjustableClock } from './domain/clock';
+import { SecretsService, type SweepReport } from './domain/secrets-service';
+import { createApp } from './http/app';
+import { Authenticator } from './http/authenticate';
+import { Dispatcher } from './http/dispatcher';
+import { createLogger, type LogLevel, type Logger } from './logger';
+import { DatabaseOpenError, MEMORY, openDatabase } from './store/database';
+import { KyselyUnitOfWork } from './store/secret-repository';
+import type { Database } from './store/tables';
+import { JsonSchemaShapeChecker } from './validation/secret-shapes';
+
+export interface ServerOptions {
+  /** default 127.0.0.1 */
+  host?: string;
+  /** default 0 (a free port) */
+  port?: number;
+  /** SQLite file, or ':memory:' (the default) */
+  db?: string;
+  /** accepted credentials, as objects or the `AK:SK:Account,...` text; default: one fresh random pair */
+  credentials?: Credential[] | string;
+  /** master key file; default `<db>.master-key` for a file database, a fresh key for memory */
+  masterKeyFile?: string;
+  /** default 'silent' */
+  logLevel?: LogLevel;
+  /** where log lines go; default stdout */
+  logStream?: NodeJS.WritableStream;
+  /** the region reported by the handle and used in examples; requests may use any region. Default cn-beijing */
+  region?: string;
+  /** accepted distance between X-Date and the real clock, in seconds; 0 disables; default 900 */
+  maxSkewSeconds?: number;
+  /** how often the sweeper runs, in seconds; default 1 */
+  sweepSeconds?: number;
+}
+
+export interface ServerClock {
+  /** the secrets' time, epoch milliseconds */
+  now(): number;
+  /** moves the secrets' time forward and performs what became due (purges, rotations) */
+  advance(ms: number): Promise<SweepReport>;
+}
+
+export interface ServerHandle {
+  url: string;
+  host: string;
+  port: number;
+  region: string;
+  /** the first configured credential (the one to give an SDK) */
+  credentials: Credential;
+  /** every accepted credential */
+  accounts: Credential[];
+  clock: ServerClock;
+  /** performs what is due now (the sweeper does this every few seconds by itself) */
+  sweep(): Promise<SweepReport>;
+  /** removes every secret; the process, port and credentials stay */
+  reset(): Promise<void>;
+  /** finishes in-flight requests, stops the sweeper, closes the database */
+  close(): Promise<void>;
+  databaseFile: string;
+  masterKeySource: string;
+  /** warnings found while starting (e.g. a group-readable master key file) */
+  warnings: string[];
+  logger: Logger;
+}
+
+export class StartupError extends Error {}
+
+function loadMasterKey(db: string, file: string | undefined): LoadedMasterKey {
+  if (file) return readMasterKeyFile(file);
+  if (db === MEMORY) return ephemeralMasterKey();
+  return loadOrCreateMasterKey(defaultMasterKeyPath(db));
+}
+
+/** Refuses to open a database with a master key other than the one it was created with. */
+async function bindMasterKey(db: Kysely<Database>, key: Buffer, file: string): Promise<void> {
+  const check = masterKeyCheck(key);
+  const row = await db.selectFrom('store_meta').select('value').where('key', '=', 'master_key_check').executeTakeFirst();
+  if (!row) {
+    await db.insertInto('store_meta').values({ key: 'master_key_check', value: check }).execute();
+  } else if (row.value !== check) {
+    throw new StartupError(`database ${file} was created with a different master key; give the matching VOLC_SECRETS_MASTER_KEY_FILE`);
+  }
+}
+
+function listen(server: http.Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (e.code === 'EADDRINUSE') reject(new StartupError(`port ${port} on ${host} is already in use; choose another with --port (0 picks a free one)`));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new StartupError(`cannot listen on ${host}: no such local address`));
+      else if (e.code === 'EACCES') reject(new StartupError(`not allowed to listen on ${host}:${port}`));
+      else reject(e);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<ServerHandle> {
+  const host = options.host ?? DEFAULTS.host;
+  const dbFile = options.db ?? MEMORY;
+  const region = options.region ?? DEFAULTS.region;
+  const logger = createLogger(options.logLevel ?? 'silent', options.logStream);
+  const accounts = typeof options.credentials === 'string' ? parseCredentialList(options.credentials) : options.credentials ?? [generateCredential()];
+  if (accounts.length === 0) throw new StartupError('at least one credential is needed');
+  const registry = new CredentialRegistry(accounts);
+  if (registry.usesDevelopmentCredential() && !isLoopback(host)) {
+    throw new StartupError(
+      `refusing to listen on ${host} with the public development key pair; configure VOLC_SECRETS_CREDENTIALS or listen on 127.0.0.1`,
+    );
+  }
+
+  const masterKey = loadMasterKey(dbFile, options.masterKeyFile);
+  const warnings = masterKey.warning ? [masterKey.warning] : [];
+  const opened = await openDatabase(dbFile);
+  try {
+    await bindMasterKey(opened.db, masterKey.key, dbFile);
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
+
+  const clock = new AdjustableClock();
+  const cipher = new EnvelopeCipher(masterKey.key);
+  const uow = new KyselyUnitOfWork(opened.db);
+  const ids = { secretId: randomUUID, versionId: randomUUID };
+  const secrets = new SecretsService({ uow, cipher, clock, ids, shapes: new JsonSchemaShapeChecker() });
+  const backups = new SecretBackups({ uow, sealer: new MasterKeyBackupSealer(masterKey.key), cipher, secrets, ids, clock });
+
+  const dispatcher = new Dispatcher({
+    authenticator: new Authenticator({ credentials: registry, maxSkewMs: (options.maxSkewSeconds ?? DEFAULTS.maxSkewSeconds) * 1000 }),
+    services: { secrets, backups },
+    onInternalError: (error, requestId) => logger.error('internal error', { requestId, error: error instanceof Error ? error.stack : String(error) }),
+  });
+  const app = createApp({
+    dispatcher,
+    observe: (r) =>
+      logger.info('request', {
+        requestId: r.requestId,
+        method: r.method,
+        action: r.action,
+        accountId: r.accountId,
+        region: r.region,
+        status: r.status,
+        errorCode: r.errorCode,
+        ms: Math.round(r.durationMs * 100) / 100,
+      }),
+  });
+
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 5000;
+  try {
+    await listen(server, host, options.port ?? 0);
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
+  const port = (server.address() as AddressInfo).port;
+
+  let sweeping: Promise<SweepReport> | null = null;
+  const sweep = (): Promise<SweepReport> => {
+    // one sweep at a time; a caller arriving during a sweep waits for it and then runs its own
+    const run = async (): Promise<SweepReport> => {
+      if (sweeping) await sweeping.catch(() => undefined);
+      const current = secrets.sweep();
+      sweeping = current;
+      try {
+        return await current;
+      } finally {
+        if (sweeping === current) sweeping = null;
+      }
+    };
+    return run();
+  };
+  const timer = setInterval(() => {
+    if (sweeping) return;
+    sweep().catch((e) => logger.error('sweep failed', { error: e instanceof Error ? e.message : String(e) }));
+  }, (options.sweepSeconds ?? DEFAULTS.sweepSeconds) * 1000);
+  timer.unref();
+
+  let closed: Promise<void> | null = null;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    host,
+    port,
+    region,
+    credentials: { ...accounts[0] },
+    accounts: accounts.map((a) => ({ ...a })),
+    clock: {
+      now: () => clock.now(),
+      advance: async (ms: number) => {
+        clock.advance(ms);
+        return sweep();
+      },
+    },
+    sweep,
+    reset: async () => {
+      await opened.db.deleteFrom('secrets').execute();
+    },
+    close: () => {
+      closed ??= (async () => {
+        clearInterval(timer);
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        if (sweeping) await (sweeping as Promise<SweepReport>).catch(() => undefined);
+        await opened.close();
+      })();
+      return closed;
+    },
+    databaseFile: dbFile,
+    masterKeySource: masterKey.source,
+    warnings,
+    logger,
+  };
+}
+
+export { DatabaseOpenError };

@@ -1,0 +1,78 @@
+/**
+ * Opens the SQLite file (or memory) behind kysely, applies the durability settings and runs the
+ * migrations in db/. The only module that knows the database is SQLite.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { MIGRATIONS } from '../../db/migrations';
+import type { Database } from './tables';
+
+export const MEMORY = ':memory:';
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  /** the raw handle, for the few things kysely does not do (backup, checkpoints) */
+  sqlite: BetterSqlite3.Database;
+  file: string;
+  close(): Promise<void>;
+}
+
+export class DatabaseOpenError extends Error {}
+
+/** Native addon override, used by the single binary (see scripts/build-binary). */
+let nativeBinding: unknown;
+export function setSqliteNativeBinding(binding: unknown): void {
+  nativeBinding = binding;
+}
+
+export function openSqlite(file: string): BetterSqlite3.Database {
+  if (file !== MEMORY) {
+    try {
+      fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    } catch (e) {
+      throw new DatabaseOpenError(`cannot create the directory for database ${file}: ${(e as Error).message}`);
+    }
+  }
+  let sqlite: BetterSqlite3.Database;
+  try {
+    const options: BetterSqlite3.Options = nativeBinding ? { nativeBinding: nativeBinding as string } : {};
+    sqlite = new BetterSqlite3(file, options);
+    // WAL: readers never block the writer. synchronous=FULL: a commit is on disk before we answer,
+    // so an acknowledged write survives a crash of the process or the machine.
+    if (file !== MEMORY) sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.prepare('select count(*) from sqlite_master').get();
+  } catch (e) {
+    throw new DatabaseOpenError(`cannot open database ${file}: ${(e as Error).message}`);
+  }
+  return sqlite;
+}
+
+class StaticMigrations implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { ...MIGRATIONS };
+  }
+}
+
+export async function openDatabase(file: string): Promise<OpenedDatabase> {
+  const sqlite = openSqlite(file);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const { error, results } = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();
+  if (error) {
+    await db.destroy();
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new DatabaseOpenError(`database ${file}: migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
+  }
+  return {
+    db,
+    sqlite,
+    file,
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}

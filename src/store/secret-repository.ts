@@ -1,0 +1,304 @@
+/**
+ * The domain's SecretRepository over kysely. Rows are translated to domain objects here and nowhere
+ * else; the SQL is kysely's portable builder (LIKE on lower(), ||-free, no SQLite functions).
+ */
+import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { SecretListFilter, SecretRepository, UnitOfWork, VersionSelector } from '../domain/ports';
+import type {
+  Page,
+  PageRequest,
+  RotationState,
+  Scope,
+  Secret,
+  SecretState,
+  SecretType,
+  StoredVersion,
+  ValueKind,
+  VersionStage,
+} from '../domain/types';
+import type { Database, SecretVersionsTable, SecretsTable } from './tables';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+function toSecret(row: Selectable<SecretsTable>): Secret {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    region: row.region,
+    name: row.name,
+    trn: row.trn,
+    projectName: row.project_name,
+    type: row.type as SecretType,
+    state: row.state as SecretState,
+    stateBeforeDeletion: row.state_before_deletion as SecretState | null,
+    description: row.description,
+    encryptionKey: row.encryption_key,
+    extendedConfig: row.extended_config,
+    managed: row.managed === 1,
+    owningService: row.owning_service,
+    rotationState: row.rotation_state as RotationState,
+    rotationIntervalSeconds: row.rotation_interval_s,
+    lastRotatedAt: row.last_rotated_at,
+    nextRotationAt: row.next_rotation_at,
+    deleteAt: row.delete_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function fromSecret(s: Secret): SecretsTable {
+  return {
+    id: s.id,
+    account_id: s.accountId,
+    region: s.region,
+    name: s.name,
+    trn: s.trn,
+    project_name: s.projectName,
+    type: s.type,
+    state: s.state,
+    state_before_deletion: s.stateBeforeDeletion,
+    description: s.description,
+    encryption_key: s.encryptionKey,
+    extended_config: s.extendedConfig,
+    managed: s.managed ? 1 : 0,
+    owning_service: s.owningService,
+    rotation_state: s.rotationState,
+    rotation_interval_s: s.rotationIntervalSeconds,
+    last_rotated_at: s.lastRotatedAt,
+    next_rotation_at: s.nextRotationAt,
+    delete_at: s.deleteAt,
+    created_at: s.createdAt,
+    updated_at: s.updatedAt,
+  };
+}
+
+function toVersion(row: Selectable<SecretVersionsTable>): StoredVersion {
+  return {
+    secretId: row.secret_id,
+    id: row.id,
+    name: row.name,
+    stage: row.stage as VersionStage,
+    sequence: row.sequence,
+    createdAt: row.created_at,
+    kind: row.kind as ValueKind,
+    sealed: { wrappedKey: row.wrapped_key, iv: row.iv, ciphertext: row.ciphertext },
+  };
+}
+
+/** LIKE pattern for "contains", with the wildcard characters of the needle escaped. */
+function containsPattern(needle: string): string {
+  return '%' + needle.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+}
+
+type SecretsExpr = ExpressionBuilder<Database, 'secrets'>;
+
+function containsAny(eb: SecretsExpr, column: 'name' | 'trn' | 'description', needles: string[]) {
+  return eb.or(needles.map((n) => sql<boolean>`lower(${eb.ref(column)}) like ${containsPattern(n)} escape '\\'`));
+}
+
+export class KyselySecretRepository implements SecretRepository {
+  constructor(private readonly db: Db) {}
+
+  async findSecret(scope: Scope, name: string): Promise<Secret | undefined> {
+    const row = await this.db
+      .selectFrom('secrets')
+      .selectAll()
+      .where('account_id', '=', scope.accountId)
+      .where('region', '=', scope.region)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row && toSecret(row);
+  }
+
+  async findSecrets(scope: Scope, names: readonly string[]): Promise<Secret[]> {
+    if (names.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('secrets')
+      .selectAll()
+      .where('account_id', '=', scope.accountId)
+      .where('region', '=', scope.region)
+      .where('name', 'in', [...names])
+      .execute();
+    return rows.map(toSecret);
+  }
+
+  async listSecrets(scope: Scope, filter: SecretListFilter, page: PageRequest): Promise<Page<Secret>> {
+    const base = this.db
+      .selectFrom('secrets')
+      .where('account_id', '=', scope.accountId)
+      .where('region', '=', scope.region)
+      .where((eb) => {
+        const all = [];
+        if (filter.projectName !== undefined) all.push(eb('project_name', '=', filter.projectName));
+        if (filter.nameContains?.length) all.push(containsAny(eb, 'name', filter.nameContains));
+        if (filter.trnContains?.length) all.push(containsAny(eb, 'trn', filter.trnContains));
+        if (filter.descriptionContains?.length) all.push(containsAny(eb, 'description', filter.descriptionContains));
+        if (filter.types?.length) all.push(eb('type', 'in', filter.types));
+        if (filter.states?.length) all.push(eb('state', 'in', filter.states));
+        if (filter.rotationStates?.length) all.push(eb('rotation_state', 'in', filter.rotationStates));
+        if (filter.managed?.length) all.push(eb('managed', 'in', filter.managed.map((m) => (m ? 1 : 0))));
+        if (filter.owningServices?.length) all.push(eb('owning_service', 'in', filter.owningServices));
+        if (filter.createdBetween) {
+          all.push(eb('created_at', '>=', filter.createdBetween[0]), eb('created_at', '<=', filter.createdBetween[1]));
+        }
+        if (filter.updatedBetween) {
+          all.push(eb('updated_at', '>=', filter.updatedBetween[0]), eb('updated_at', '<=', filter.updatedBetween[1]));
+        }
+        return eb.and(all);
+      });
+    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
+    const rows = await base
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('name', 'asc')
+      .limit(page.size)
+      .offset((page.page - 1) * page.size)
+      .execute();
+    return { total: Number(total), items: rows.map(toSecret) };
+  }
+
+  async insertSecret(secret: Secret): Promise<void> {
+    await this.db.insertInto('secrets').values(fromSecret(secret)).execute();
+  }
+
+  async updateSecret(secret: Secret): Promise<void> {
+    const { id, ...rest } = fromSecret(secret);
+    await this.db.updateTable('secrets').set(rest).where('id', '=', id).execute();
+  }
+
+  async deleteSecret(secretId: string): Promise<void> {
+    // versions go with it (ON DELETE CASCADE), in the same statement
+    await this.db.deleteFrom('secrets').where('id', '=', secretId).execute();
+  }
+
+  async secretIdInUse(secretId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('secrets').select('id').where('id', '=', secretId).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async findVersion(secretId: string, selector: VersionSelector): Promise<StoredVersion | undefined> {
+    let q = this.db.selectFrom('secret_versions').selectAll().where('secret_id', '=', secretId);
+    if ('byId' in selector) q = q.where('id', '=', selector.byId);
+    else if ('byName' in selector) q = q.where('name', '=', selector.byName);
+    else q = q.where('stage', '=', selector.byStage);
+    const row = await q.executeTakeFirst();
+    return row && toVersion(row);
+  }
+
+  async findCurrentVersions(secretIds: readonly string[]): Promise<Map<string, StoredVersion>> {
+    if (secretIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('secret_versions')
+      .selectAll()
+      .where('secret_id', 'in', [...secretIds])
+      .where('stage', '=', 'CURRENT')
+      .execute();
+    return new Map(rows.map((r) => [r.secret_id, toVersion(r)]));
+  }
+
+  async listVersions(secretId: string, page: PageRequest): Promise<Page<StoredVersion>> {
+    const [{ total }] = await this.db
+      .selectFrom('secret_versions')
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .where('secret_id', '=', secretId)
+      .execute();
+    const rows = await this.db
+      .selectFrom('secret_versions')
+      .selectAll()
+      .where('secret_id', '=', secretId)
+      .orderBy('sequence', 'desc')
+      .limit(page.size)
+      .offset((page.page - 1) * page.size)
+      .execute();
+    return { total: Number(total), items: rows.map(toVersion) };
+  }
+
+  async allVersions(secretId: string): Promise<StoredVersion[]> {
+    const rows = await this.db
+      .selectFrom('secret_versions')
+      .selectAll()
+      .where('secret_id', '=', secretId)
+      .orderBy('sequence', 'desc')
+      .execute();
+    return rows.map(toVersion);
+  }
+
+  async insertVersion(v: StoredVersion): Promise<void> {
+    await this.db
+      .insertInto('secret_versions')
+      .values({
+        secret_id: v.secretId,
+        id: v.id,
+        name: v.name,
+        stage: v.stage,
+        sequence: v.sequence,
+        created_at: v.createdAt,
+        kind: v.kind,
+        wrapped_key: v.sealed.wrappedKey,
+        iv: v.sealed.iv,
+        ciphertext: v.sealed.ciphertext,
+      })
+      .execute();
+  }
+
+  async demoteCurrent(secretId: string): Promise<void> {
+    await this.db
+      .updateTable('secret_versions')
+      .set({ stage: 'OLDER' })
+      .where('secret_id', '=', secretId)
+      .where('stage', '=', 'CURRENT')
+      .execute();
+  }
+
+  async deleteVersions(secretId: string, versionIds: readonly string[]): Promise<void> {
+    if (versionIds.length === 0) return;
+    await this.db.deleteFrom('secret_versions').where('secret_id', '=', secretId).where('id', 'in', [...versionIds]).execute();
+  }
+
+  async nextVersionSequence(secretId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('secret_versions')
+      .select((eb) => eb.fn.max<number | null>('sequence').as('max'))
+      .where('secret_id', '=', secretId)
+      .executeTakeFirst();
+    return (row?.max ?? 0) + 1;
+  }
+
+  async secretsDueForDeletion(now: number, limit: number): Promise<Secret[]> {
+    const rows = await this.db
+      .selectFrom('secrets')
+      .selectAll()
+      .where('delete_at', '<=', now)
+      .where('state', '=', 'PendingDelete')
+      .orderBy('delete_at')
+      .limit(limit)
+      .execute();
+    return rows.map(toSecret);
+  }
+
+  async secretsDueForRotation(now: number, limit: number): Promise<Secret[]> {
+    const rows = await this.db
+      .selectFrom('secrets')
+      .selectAll()
+      .where('next_rotation_at', '<=', now)
+      .where('rotation_state', '=', 'Enable')
+      .where('state', '=', 'Enable')
+      .orderBy('next_rotation_at')
+      .limit(limit)
+      .execute();
+    return rows.map(toSecret);
+  }
+}
+
+/** Transactions over one kysely instance. SQLite has one writer; kysely serialises on its connection. */
+export class KyselyUnitOfWork implements UnitOfWork {
+  readonly reader: SecretRepository;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.reader = new KyselySecretRepository(db);
+  }
+
+  run<T>(work: (repo: SecretRepository) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new KyselySecretRepository(trx)));
+  }
+}
