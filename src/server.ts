@@ -22,6 +22,7 @@ import { SecretBackups } from './domain/backups';
 import { AdjustableClock } from './domain/clock';
 import { SecretsService, type SweepReport } from './domain/secrets-service';
 import { createApp } from './http/app';
+import { answerClientError, DEFAULT_REQUEST_TIMEOUT_MS, httpServerLimits } from './http/client-errors';
 import { Authenticator } from './http/authenticate';
 import { Dispatcher } from './http/dispatcher';
 import { createLogger, type LogLevel, type Logger } from './logger';
@@ -51,6 +52,8 @@ export interface ServerOptions {
   maxSkewSeconds?: number;
   /** how often the sweeper runs, in seconds; default 1 */
   sweepSeconds?: number;
+  /** time allowed to receive a whole request (headers and body), in ms; default 30000; answered with RequestTimeout 408 */
+  requestTimeoutMs?: number;
 }
 
 export interface ServerClock {
@@ -172,8 +175,14 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       }),
   });
 
-  const server = http.createServer(app);
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const server = http.createServer(httpServerLimits(requestTimeoutMs), app);
   server.keepAliveTimeout = 5000;
+  // requests Node's parser refuses or its timers give up on still get an envelope (not a bare status line)
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const answered = answerClientError(err, socket, { requestTimeoutMs });
+    if (answered) logger.info('request', { method: null, action: null, status: answered.status, errorCode: answered.code });
+  });
   try {
     await listen(server, host, options.port ?? 0);
   } catch (e) {
