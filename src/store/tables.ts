@@ -45,12 +45,17 @@ export interface StoreMetaTable {
 
 export interface AuditLogTable {
   seq: Generated<number>;
+  /** wall-clock epoch ms when the request arrived */
   at: number;
+  /** the secrets' (adjustable) clock at the same moment */
+  clock_at: number;
   request_id: string;
+  method: string | null;
   access_key_id: string | null;
   account_id: string | null;
   region: string | null;
   action: string | null;
+  version: string | null;
   secret_name: string | null;
   status: number;
   error_code: string | null;
@@ -61,4 +66,5 @@ export interface Database {
   secrets: SecretsTable;
   secret_versions: SecretVersionsTable;
   store_meta: StoreMetaTable;
+  audit_log: AuditLogTable;
 }
