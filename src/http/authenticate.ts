@@ -58,10 +58,14 @@ interface SignatureClaim {
   xDate: string | undefined;
   /** the query pairs that take part in the canonical request */
   query: QueryPairs;
+  /** query parameters a presigned URL carries but does not sign (they would act unauthenticated) */
+  unsignedParameters: string[];
   payloadHash: () => string;
 }
 
 const PRESIGN_SIGNATURE = 'X-Signature';
+/** Presign parameters some SDKs leave out of X-SignedQueries (Python and Go add the token after signing). */
+const PRESIGN_UNSIGNED = new Set([PRESIGN_SIGNATURE, 'X-SignedQueries', 'X-Security-Token']);
 
 /** Something partially identified about a refused caller, for the audit log. */
 export class AuthenticationError extends ApiError {
@@ -114,6 +118,7 @@ export class Authenticator {
       ...parsed,
       xDate: req.headers['x-date'],
       query: req.query,
+      unsignedParameters: [],
       payloadHash: () => declaredHash ?? sha256Hex(req.body),
     };
   }
@@ -142,6 +147,7 @@ export class Authenticator {
       xDate: get('X-Date'),
       // Every SDK signs exactly the parameters it lists in X-SignedQueries, never X-Signature itself.
       query: req.query.filter(([k]) => k !== PRESIGN_SIGNATURE && (named === null || named.has(k))),
+      unsignedParameters: named === null ? [] : req.query.map(([k]) => k).filter((k) => !named.has(k) && !PRESIGN_UNSIGNED.has(k)),
       // Presigned URLs never sign the body (the SDKs send X-NotSignBody).
       payloadHash: () => EMPTY_BODY_SHA256,
     };
@@ -159,6 +165,7 @@ export class Authenticator {
     const account = this.options.credentials.lookup(claim.accessKeyId);
     if (!account) throw apiError('InvalidAccessKey', claim.accessKeyId);
     if (claim.xDate.slice(0, 8) !== claim.date) throw apiError('SignatureDoesNotMatch');
+    if (claim.unsignedParameters.length > 0) throw apiError('SignatureDoesNotMatch');
 
     const declaredHash = req.headers['x-content-sha256'];
     if (declaredHash !== undefined && declaredHash.toLowerCase() !== sha256Hex(req.body)) {

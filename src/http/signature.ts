@@ -78,7 +78,9 @@ export interface CanonicalRequestInput {
 
 export function canonicalRequest(input: CanonicalRequestInput): string {
   const names = [...input.signedHeaders].map((h) => h.toLowerCase()).sort();
-  const headerBlock = names.map((n) => `${n}:${input.headerValues[n] ?? ''}\n`).join('');
+  // The SDKs write the header lines joined by "\n" and then add one "\n": with no signed headers (a
+  // presigned URL from the Node SDK) the block is a lone "\n", not empty.
+  const headerBlock = names.map((n) => `${n}:${input.headerValues[n] ?? ''}`).join('\n') + '\n';
   return [
     input.method.toUpperCase(),
     canonicalUri(input.path),
