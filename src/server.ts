@@ -138,15 +138,19 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     );
   }
 
-  const masterKey = loadMasterKey(dbFile, options.masterKeyFile);
-  const warnings = masterKey.warning ? [masterKey.warning] : [];
+  // A given key file is checked before anything is created; the default key file beside the database
+  // is created only once the database opened, so a bad --db leaves no stray key file behind.
+  const givenKey = options.masterKeyFile ? readMasterKeyFile(options.masterKeyFile) : undefined;
   const opened = await openDatabase(dbFile);
+  let masterKey: LoadedMasterKey;
   try {
+    masterKey = givenKey ?? loadMasterKey(dbFile, undefined);
     await bindMasterKey(opened.db, masterKey.key, dbFile);
   } catch (e) {
     await opened.close();
     throw e;
   }
+  const warnings = masterKey.warning ? [masterKey.warning] : [];
 
   const clock = new AdjustableClock();
   const cipher = new EnvelopeCipher(masterKey.key);
@@ -236,7 +240,15 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       closed ??= (async () => {
         clearInterval(timer);
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
+          // Keep-alive connections turn idle as their in-flight response ends: close them then, rather than
+          // waiting out keepAliveTimeout; a connection still busy after the request timeout is cut.
+          const idle = setInterval(() => server.closeIdleConnections(), 25);
+          const cut = setTimeout(() => server.closeAllConnections(), requestTimeoutMs);
+          server.close(() => {
+            clearInterval(idle);
+            clearTimeout(cut);
+            resolve();
+          });
           server.closeIdleConnections();
         });
         if (sweeping) await (sweeping as Promise<SweepReport>).catch(() => undefined);

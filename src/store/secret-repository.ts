@@ -290,7 +290,12 @@ export class KyselySecretRepository implements SecretRepository {
   }
 }
 
-/** Transactions over one kysely instance. SQLite has one writer; kysely serialises on its connection. */
+/**
+ * Transactions over one kysely instance. SQLite has one writer; kysely serialises on its connection.
+ * Each unit of work takes the write lock when it begins (BEGIN IMMEDIATE), not at its first write:
+ * a deferred transaction that reads and then writes fails at once with SQLITE_BUSY (no busy_timeout
+ * wait) when another connection to the file (a tool, a second process) committed in between.
+ */
 export class KyselyUnitOfWork implements UnitOfWork {
   readonly reader: SecretRepository;
 
@@ -299,6 +304,18 @@ export class KyselyUnitOfWork implements UnitOfWork {
   }
 
   run<T>(work: (repo: SecretRepository) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new KyselySecretRepository(trx)));
+    return this.db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      let result: T;
+      try {
+        result = await work(new KyselySecretRepository(conn));
+        await sql`commit`.execute(conn);
+      } catch (e) {
+        // a failed statement may already have ended the transaction; the first error is the one to report
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw e;
+      }
+      return result;
+    });
   }
 }
