@@ -69,11 +69,15 @@ export function createApp(options: AppOptions): express.Express {
     const requestId = newRequestId();
     const error = err instanceof ApiError ? err : (err as { type?: string }).type ? bodyError(err) : apiError('UndefinedError');
     if (res.headersSent) return;
-    res.status(error.status).json(errorEnvelope({ requestId, action: '', version: '', region: 'cn-beijing' }, error));
+    // The body was never read, but the query names the Action: answer in its name, as every other refusal does.
+    const { query } = toWireRequest(req);
+    const action = query.find(([k]) => k === 'Action')?.[1] ?? null;
+    const version = query.find(([k]) => k === 'Version')?.[1] ?? null;
+    res.status(error.status).json(errorEnvelope({ requestId, action: action ?? '', version: version ?? '', region: 'cn-beijing' }, error));
     options.observe?.({
       requestId,
-      action: null,
-      version: null,
+      action,
+      version,
       accessKeyId: null,
       accountId: null,
       region: null,
