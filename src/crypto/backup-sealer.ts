@@ -5,7 +5,7 @@
  * derived from the master key. A server sharing the master key file can restore it; nothing else can.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { BackupSealer, SealedBackup } from '../domain/ports';
+import type { BackupOpenFailure, BackupSealer, OpenedBackup, SealedBackup } from '../domain/ports';
 import { DecryptionError, gcmDecrypt, gcmEncrypt } from './envelope-cipher';
 import { deriveSubkey } from './master-key';
 
@@ -32,6 +32,7 @@ export class MasterKeyBackupSealer implements BackupSealer {
     const dataKey = randomBytes(32);
     const body = gcmEncrypt(dataKey, document, DATA_AAD);
     const wrapped = gcmEncrypt(this.wrappingKey, dataKey, KEY_AAD);
+    dataKey.fill(0);
     const envelope: BackupEnvelope = { Format: BACKUP_FORMAT, Iv: body.iv.toString('base64'), Ciphertext: body.ciphertext.toString('base64') };
     const data = JSON.stringify(envelope);
     return {
@@ -41,23 +42,49 @@ export class MasterKeyBackupSealer implements BackupSealer {
     };
   }
 
-  open(backup: SealedBackup): Buffer | null {
+  open(backup: SealedBackup): OpenedBackup {
     const expected = Buffer.from(this.sign(backup.data), 'base64');
     const given = Buffer.from(backup.signature, 'base64');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected) || given.toString('base64') !== backup.signature) return null;
+    // the base64 round trip refuses non-canonical spellings, which Buffer.from would silently accept
+    if (given.length !== expected.length || !timingSafeEqual(given, expected) || given.toString('base64') !== backup.signature) {
+      return failed('signature-mismatch');
+    }
+    const envelope = parseEnvelope(backup.data);
+    if (!envelope) return failed('envelope-unreadable');
+    let dataKey: Buffer;
     try {
-      const envelope = JSON.parse(backup.data) as Partial<BackupEnvelope>;
-      if (envelope.Format !== BACKUP_FORMAT || typeof envelope.Iv !== 'string' || typeof envelope.Ciphertext !== 'string') return null;
       const wrapped = Buffer.from(backup.dataKey, 'base64');
-      const dataKey = gcmDecrypt(this.wrappingKey, wrapped.subarray(0, 12), wrapped.subarray(12), KEY_AAD);
-      return gcmDecrypt(dataKey, Buffer.from(envelope.Iv, 'base64'), Buffer.from(envelope.Ciphertext, 'base64'), DATA_AAD);
+      if (wrapped.toString('base64') !== backup.dataKey) return failed('data-key-invalid');
+      dataKey = gcmDecrypt(this.wrappingKey, wrapped.subarray(0, 12), wrapped.subarray(12), KEY_AAD);
     } catch (e) {
-      if (e instanceof DecryptionError || e instanceof SyntaxError) return null;
+      if (e instanceof DecryptionError) return failed('data-key-invalid');
       throw e;
+    }
+    try {
+      return { ok: true, document: gcmDecrypt(dataKey, Buffer.from(envelope.Iv, 'base64'), Buffer.from(envelope.Ciphertext, 'base64'), DATA_AAD) };
+    } catch (e) {
+      if (e instanceof DecryptionError) return failed('data-key-mismatch');
+      throw e;
+    } finally {
+      dataKey.fill(0);
     }
   }
 
   private sign(data: string): string {
     return createHmac('sha256', this.signingKey).update(data, 'utf8').digest('base64');
+  }
+}
+
+function failed(failure: BackupOpenFailure): OpenedBackup {
+  return { ok: false, failure };
+}
+
+function parseEnvelope(data: string): BackupEnvelope | null {
+  try {
+    const envelope = JSON.parse(data) as Partial<BackupEnvelope> | null;
+    if (!envelope || envelope.Format !== BACKUP_FORMAT || typeof envelope.Iv !== 'string' || typeof envelope.Ciphertext !== 'string') return null;
+    return envelope as BackupEnvelope;
+  } catch {
+    return null;
   }
 }

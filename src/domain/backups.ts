@@ -5,8 +5,8 @@
  */
 import { secretTrn } from '../trn';
 import type { Clock } from './clock';
-import { ForeignBackupError, InvalidInputError } from './errors';
-import type { BackupSealer, IdGenerator, SealedBackup, UnitOfWork, ValueCipher } from './ports';
+import { ForeignBackupError, InvalidInputError, type DomainField } from './errors';
+import type { BackupOpenFailure, BackupSealer, IdGenerator, SealedBackup, UnitOfWork, ValueCipher } from './ports';
 import type { SecretsService } from './secrets-service';
 import {
   ROTATION_STATES,
@@ -19,6 +19,20 @@ import {
 } from './types';
 
 const DOCUMENT_VERSION = 1;
+
+/**
+ * Which field a refused backup is blamed on. An HMAC cannot tell whether the data or the signature
+ * was changed; the Signature is named and the message says both.
+ */
+const OPEN_FAILURES: Readonly<Record<BackupOpenFailure, { field: DomainField; reason: string }>> = {
+  'signature-mismatch': {
+    field: 'backupSignature',
+    reason: 'does not match BackupData: one of them was changed, or the backup was made with another master key.',
+  },
+  'data-key-invalid': { field: 'backupKey', reason: 'was changed, or was not issued with this master key.' },
+  'data-key-mismatch': { field: 'backupKey', reason: 'belongs to another backup than this BackupData.' },
+  'envelope-unreadable': { field: 'backupData', reason: 'is not a backup this server can read.' },
+};
 
 interface BackupDocument {
   documentVersion: number;
@@ -63,8 +77,11 @@ export class SecretBackups {
   /** Re-creates the backed-up secret, with every version and stage, in the caller's account and region. */
   async restore(scope: Scope, backup: SealedBackup): Promise<Secret> {
     const opened = this.deps.sealer.open(backup);
-    if (!opened) throw new InvalidInputError('backupData', 'does not match its Signature and SecretDataKey.');
-    const document = parseDocument(opened);
+    if (!opened.ok) {
+      const refusal = OPEN_FAILURES[opened.failure];
+      throw new InvalidInputError(refusal.field, refusal.reason);
+    }
+    const document = parseDocument(opened.document);
     if (document.accountId !== scope.accountId) throw new ForeignBackupError();
     const { secrets, uow, ids, clock, cipher } = this.deps;
     return uow.run(async (repo) => {

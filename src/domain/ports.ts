@@ -83,10 +83,23 @@ export interface SealedBackup {
   signature: string;
 }
 
+/** Why a backup did not open; the domain turns each into an error naming the field at fault. */
+export type BackupOpenFailure =
+  /** the Signature does not match BackupData: either was changed, or another master key signed it */
+  | 'signature-mismatch'
+  /** the SecretDataKey does not unwrap under the master key */
+  | 'data-key-invalid'
+  /** the SecretDataKey unwraps but does not decrypt this BackupData (it belongs to another backup) */
+  | 'data-key-mismatch'
+  /** signed by us, yet not an envelope this version understands */
+  | 'envelope-unreadable';
+
+export type OpenedBackup = { ok: true; document: Buffer } | { ok: false; failure: BackupOpenFailure };
+
 export interface BackupSealer {
   seal(document: Buffer): SealedBackup;
-  /** returns the document, or null when anything was changed */
-  open(backup: SealedBackup): Buffer | null;
+  /** the document, or why it cannot be trusted (any changed byte is caught) */
+  open(backup: SealedBackup): OpenedBackup;
 }
 
 export type ShapeCheck = { ok: true; subType: string | null } | { ok: false; field: DomainField; reason: string };
