@@ -78,3 +78,20 @@ export class ForeignBackupError extends DomainError {
     super('the backup belongs to another account');
   }
 }
+
+/**
+ * The stored CURRENT value of a secret does not have the shape its type's rotation needs. An
+ * internal fault (values are checked when written), answered as one; names the secret, never the value.
+ */
+export class UnrotatableValueError extends Error {
+  constructor(readonly secretTrn: string) {
+    super(`the CURRENT value of ${secretTrn} cannot be rotated: it does not have its type's shape`);
+  }
+}
+
+/** Automatic rotation failed for some secrets during a sweep; the others were rotated. */
+export class SweepFailedError extends Error {
+  constructor(readonly secretTrns: readonly string[]) {
+    super(`automatic rotation failed for ${secretTrns.length} secret(s): ${secretTrns.join(', ')}`);
+  }
+}

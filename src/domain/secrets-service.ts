@@ -10,6 +10,8 @@ import {
   InvalidSecretTypeError,
   NameConflictError,
   NotFoundError,
+  SweepFailedError,
+  UnrotatableValueError,
   VersionNameConflictError,
 } from './errors';
 import type {
@@ -39,6 +41,8 @@ export const DEFAULT_PROJECT = 'default';
 export const DAY_MS = 86_400_000;
 export const MIN_DELETION_WINDOW_DAYS = 7;
 export const MAX_DELETION_WINDOW_DAYS = 30;
+/** how many due secrets the sweeper reads at a time */
+const SWEEP_BATCH = 100;
 
 export interface CreateSecretInput {
   name: string;
@@ -291,24 +295,39 @@ export class SecretsService {
   async sweep(): Promise<SweepReport> {
     const purged = await this.purgeDue();
     let rotated = 0;
+    // One secret that cannot be rotated must not hold up the others: each is tried once per sweep,
+    // and the failures are reported together at the end.
+    const attempted = new Set<string>();
+    const failed: string[] = [];
     for (;;) {
       const now = this.clock.now();
-      const due = await this.deps.uow.reader.secretsDueForRotation(now, 100);
-      if (due.length === 0) break;
+      // the ones tried already (and failed) are still due: read past them
+      const limit = SWEEP_BATCH + attempted.size;
+      const found = await this.deps.uow.reader.secretsDueForRotation(now, limit);
+      const due = found.filter((s) => !attempted.has(s.id));
       for (const candidate of due) {
-        const done = await this.deps.uow.run(async (repo) => {
-          const secret = await repo.findSecret(candidate, candidate.name);
-          // Re-read inside the transaction: a request may have changed the policy meanwhile.
-          if (!secret || secret.id !== candidate.id || secret.state !== 'Enable' || secret.rotationState !== 'Enable') return false;
-          if (secret.nextRotationAt === null || secret.nextRotationAt > now) return false;
-          await this.rotateInside(repo, secret, null);
-          return true;
-        });
-        if (done) rotated++;
+        attempted.add(candidate.id);
+        try {
+          if (await this.rotateIfStillDue(candidate, now)) rotated++;
+        } catch {
+          failed.push(candidate.trn);
+        }
       }
-      if (due.length < 100) break;
+      if (found.length < limit) break;
     }
+    if (failed.length > 0) throw new SweepFailedError(failed);
     return { purged, rotated };
+  }
+
+  private rotateIfStillDue(candidate: Secret, now: number): Promise<boolean> {
+    return this.deps.uow.run(async (repo) => {
+      const secret = await repo.findSecret(candidate, candidate.name);
+      // Re-read inside the transaction: a request may have changed the policy meanwhile.
+      if (!secret || secret.id !== candidate.id || secret.state !== 'Enable' || secret.rotationState !== 'Enable') return false;
+      if (secret.nextRotationAt === null || secret.nextRotationAt > now) return false;
+      await this.rotateInside(repo, secret, null);
+      return true;
+    });
   }
 
   /** Removes every secret whose deletion window has ended; returns how many. */
@@ -316,13 +335,13 @@ export class SecretsService {
     let purged = 0;
     for (;;) {
       const now = this.clock.now();
-      const due = await this.deps.uow.reader.secretsDueForDeletion(now, 100);
+      const due = await this.deps.uow.reader.secretsDueForDeletion(now, SWEEP_BATCH);
       if (due.length === 0) return purged;
       await this.deps.uow.run(async (repo) => {
         for (const s of due) await repo.deleteSecret(s.id);
       });
       purged += due.length;
-      if (due.length < 100) return purged;
+      if (due.length < SWEEP_BATCH) return purged;
     }
   }
 
@@ -404,7 +423,13 @@ export class SecretsService {
     const current = await repo.findVersion(secret.id, { byStage: 'CURRENT' });
     if (!current) throw new NotFoundError('version', `${secret.name}:CURRENT`);
     const currentText = this.openVersion(secret, current).value.bytes.toString('utf8');
-    const next = rules.rotate(currentText, subTypeOf(secret.extendedConfig));
+    let next: string;
+    try {
+      next = rules.rotate(currentText, subTypeOf(secret.extendedConfig));
+    } catch {
+      // the parser's message may quote the value: never let it reach a log
+      throw new UnrotatableValueError(secret.trn);
+    }
     const now = this.clock.now();
     const version = await this.addVersion(repo, secret, { kind: 'text', bytes: Buffer.from(next, 'utf8') }, versionName, now);
     await repo.updateSecret({
