@@ -123,7 +123,9 @@ function coerceOne(value: unknown, type: string | undefined): unknown {
     case 'integer':
       return /^[+-]?\d{1,15}$/.test(value) ? Number(value) : value;
     case 'array':
-      return [value];
+      // The Node SDK's urlencoded mode writes a list as String(list), `a,b`; list items (secret
+      // names) cannot contain a comma, so this reading is unambiguous.
+      return value.split(',');
     default:
       return value;
   }

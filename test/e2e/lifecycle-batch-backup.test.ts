@@ -50,6 +50,15 @@ describe('BatchGetSecretValue', () => {
     }
   });
 
+  it.each(['get', 'form'] as const)('reads the list in the SDK %s mode too', async (mode) => {
+    const r = await t.sdk.ok('BatchGetSecretValue', { SecretNames: ['batch-9', 'batch-1', 'batch-5'] }, mode);
+    expect(r.SecretValues.map((v: { SecretValue: string }) => v.SecretValue)).toEqual(['value-9', 'value-1', 'value-5']);
+    const one = await t.sdk.ok('BatchGetSecretValue', { SecretNames: ['batch-4'] }, mode);
+    expect(one.SecretValues.map((v: { SecretName: string }) => v.SecretName)).toEqual(['batch-4']);
+    const dup = await t.sdk.fail('BatchGetSecretValue', { SecretNames: ['batch-4', 'batch-4'] }, mode);
+    expect(dup).toMatchObject({ Code: 'InvalidParameter', Message: expect.stringContaining('SecretNames') });
+  });
+
   it('accepts 20 names, the upper bound', async () => {
     const names = Array.from({ length: 20 }, (_, i) => `batch-${19 - i}`);
     const r = await t.sdk.ok('BatchGetSecretValue', { SecretNames: names });
