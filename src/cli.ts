@@ -2,17 +2,21 @@
 /**
  * volc-secrets: argv + environment + .env → Config → startServer().
  */
+import { isSea } from 'node:sea';
 import { ConfigError, readDotEnv, resolveConfig, type Config, type Overrides } from './config';
 import { DEVELOPMENT_CREDENTIAL } from './credentials';
 import { MasterKeyError } from './crypto/master-key';
 import { DatabaseOpenError } from './store/database';
 import { StartupError, startServer, type ServerHandle } from './server';
+import { SeedError } from './seed';
+import { runExportCommand } from './seed/export-command';
 import { VERSION } from './version';
 
 const MAIN_HELP = `volc-secrets ${VERSION}: a local Volcengine KMS Secrets Manager (Version 2021-02-18)
 
 Usage:
   volc-secrets serve [options]     start the server
+  volc-secrets export [options]    write the stored secrets as a seed file (export --help)
   volc-secrets --help              show this help (volc-secrets serve --help for its options)
   volc-secrets --version           print the version
 
@@ -29,6 +33,7 @@ Options:
   --master-key-file F   32-byte base64 master key (VOLC_SECRETS_MASTER_KEY_FILE, default <db>.master-key)
   --log-level L     error, warn, info, debug or silent (VOLC_SECRETS_LOG_LEVEL, default info)
   --region R        region shown in hints (VOLC_SECRETS_REGION, default cn-beijing)
+  --seed FILE       JSON or YAML seed file loaded at start; existing names are kept (VOLC_SECRETS_SEED)
   -h, --help        show this help
 
 Without credentials the server uses the public development key pair (printed at start) and
@@ -101,9 +106,11 @@ async function serve(args: string[]): Promise<number> {
     region: config.region,
     maxSkewSeconds: config.maxSkewSeconds,
     sweepSeconds: config.sweepSeconds,
+    seed: config.seed,
   });
-  printBanner(config, handle);
-  await new Promise<void>((resolve) => {
+  // The ready line also promises a graceful stop, so the signal handlers go in before it is printed
+  // (a supervisor may send SIGTERM the moment it reads the line).
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       handle.logger.info('shutting down', { signal });
       handle.close().then(resolve, resolve);
@@ -111,6 +118,8 @@ async function serve(args: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  printBanner(config, handle);
+  await stopped;
   return 0;
 }
 
@@ -126,13 +135,14 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'serve') return await serve(rest);
+    if (command === 'export') return await runExportCommand(rest);
     throw new UsageError(`unknown command ${command}`);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`volc-secrets: ${e.message}\nRun volc-secrets --help for usage.\n`);
+      process.stderr.write(`volc-secrets: ${e.message} (see volc-secrets --help)\n`);
       return 2;
     }
-    if (e instanceof ConfigError || e instanceof StartupError || e instanceof MasterKeyError || e instanceof DatabaseOpenError) {
+    if (e instanceof ConfigError || e instanceof StartupError || e instanceof MasterKeyError || e instanceof DatabaseOpenError || e instanceof SeedError) {
       process.stderr.write(`volc-secrets: ${e.message}\n`);
       return 1;
     }
@@ -141,7 +151,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+// Start when this file is the program (node dist/src/cli.js, the npm bin link). Inside the single
+// binary this module is bundled and require.main is the bundle, so this would fire there too, before
+// the SQLite addon is ready: there src/sea-main.ts calls main() itself.
+if (require.main === module && !isSea()) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

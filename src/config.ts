@@ -51,7 +51,8 @@ export function parseDotEnv(text: string): Record<string, string> {
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!m) continue;
     let value = m[2].trim();
-    const quoted = /^(['"])(.*)\1$/.exec(value);
+    // a quoted value may be followed by a comment: KEY="a # b" # note → a # b
+    const quoted = /^(['"])(.*?)\1\s*(?:#.*)?$/.exec(value);
     if (quoted) value = quoted[2];
     else value = value.replace(/\s+#.*$/, '');
     out[m[1]] = value;
@@ -80,15 +81,18 @@ export type Overrides = Partial<Record<'host' | 'port' | 'db' | 'credentials' | 
 /** Builds the Config from environment-style variables and flag overrides (flags win). */
 export function resolveConfig(env: Record<string, string | undefined>, flags: Overrides = {}): Config {
   const pick = (flag: keyof Overrides, variable: string): string | undefined => flags[flag] ?? (env[variable] || undefined);
+  // error messages name the setting the way the user gave it: the flag, or the variable
+  const origin = (flag: keyof Overrides, variable: string): string =>
+    flags[flag] !== undefined ? '--' + flag.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()) : variable;
   const logLevel = (pick('logLevel', 'VOLC_SECRETS_LOG_LEVEL') ?? DEFAULTS.logLevel) as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`VOLC_SECRETS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}"`);
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`${origin('logLevel', 'VOLC_SECRETS_LOG_LEVEL')} must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}"`);
   const credentialText = pick('credentials', 'VOLC_SECRETS_CREDENTIALS');
   let credentials: Credential[] = [];
   if (credentialText) {
     try {
       credentials = parseCredentialList(credentialText);
     } catch (e) {
-      if (e instanceof CredentialFormatError) throw new ConfigError(`VOLC_SECRETS_CREDENTIALS is malformed: ${e.message}`);
+      if (e instanceof CredentialFormatError) throw new ConfigError(`${origin('credentials', 'VOLC_SECRETS_CREDENTIALS')} is malformed: ${e.message}`);
       throw e;
     }
   }
@@ -96,10 +100,10 @@ export function resolveConfig(env: Record<string, string | undefined>, flags: Ov
   const skewText = env.VOLC_SECRETS_MAX_SKEW_SECONDS;
   const sweepText = env.VOLC_SECRETS_SWEEP_SECONDS;
   const region = pick('region', 'VOLC_SECRETS_REGION') ?? DEFAULTS.region;
-  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(region)) throw new ConfigError(`VOLC_SECRETS_REGION "${region}" is not a region name`);
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(region)) throw new ConfigError(`${origin('region', 'VOLC_SECRETS_REGION')} "${region}" is not a region name`);
   return {
     host: pick('host', 'VOLC_SECRETS_HOST') ?? DEFAULTS.host,
-    port: portText === undefined ? DEFAULTS.port : integer('port', portText, 0, 65535),
+    port: portText === undefined ? DEFAULTS.port : integer(origin('port', 'VOLC_SECRETS_PORT'), portText, 0, 65535),
     db: pick('db', 'VOLC_SECRETS_DB') ?? DEFAULTS.db,
     credentials,
     masterKeyFile: pick('masterKeyFile', 'VOLC_SECRETS_MASTER_KEY_FILE'),

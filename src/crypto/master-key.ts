@@ -37,13 +37,22 @@ function permissionWarning(file: string): string | undefined {
     : undefined;
 }
 
+/** Plain words for the usual reasons a key file cannot be read. */
+const READ_FAILURES: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a parent of it is not a directory',
+  EACCES: 'permission denied',
+};
+
 /** Reads an existing key file; throws MasterKeyError with a clear message when it is unusable. */
 export function readMasterKeyFile(file: string): LoadedMasterKey {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new MasterKeyError(`cannot read master key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    throw new MasterKeyError(`cannot read master key file ${file}: ${READ_FAILURES[code] ?? (e as Error).message}`);
   }
   return { key: parseMasterKey(text, file), source: file, created: false, warning: permissionWarning(file) };
 }

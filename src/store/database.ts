@@ -27,12 +27,29 @@ export function setSqliteNativeBinding(binding: unknown): void {
   nativeBinding = binding;
 }
 
+/** Says in plain words why a database path cannot be a file (the OS and SQLite messages do not). */
+function pathProblem(file: string): string | null {
+  if (file === MEMORY) return null;
+  const full = path.resolve(file);
+  for (let p = full; p !== path.dirname(p); p = path.dirname(p)) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      continue;
+    }
+    if (p === full) return stat.isDirectory() ? `${file} is a directory` : null;
+    return stat.isDirectory() ? null : `${p} is not a directory`;
+  }
+  return null;
+}
+
 export function openSqlite(file: string): BetterSqlite3.Database {
   if (file !== MEMORY) {
     try {
       fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     } catch (e) {
-      throw new DatabaseOpenError(`cannot create the directory for database ${file}: ${(e as Error).message}`);
+      throw new DatabaseOpenError(`cannot create the directory for database ${file}: ${pathProblem(file) ?? (e as Error).message}`);
     }
   }
   let sqlite: BetterSqlite3.Database;
@@ -47,7 +64,7 @@ export function openSqlite(file: string): BetterSqlite3.Database {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.prepare('select count(*) from sqlite_master').get();
   } catch (e) {
-    throw new DatabaseOpenError(`cannot open database ${file}: ${(e as Error).message}`);
+    throw new DatabaseOpenError(`cannot open database ${file}: ${pathProblem(file) ?? (e as Error).message}`);
   }
   return sqlite;
 }
