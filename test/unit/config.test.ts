@@ -1,0 +1,129 @@
+/**
+ * Configuration from flags, the environment and a .env file (flags > environment > .env > defaults),
+ * and the refusals a user must understand. Pure functions: no server, no process.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, DEFAULTS, parseDotEnv, readDotEnv, resolveConfig } from '../../src/config';
+
+const CRED = 'AKLTone:c2VjcmV0LW9uZQ==:2100000001';
+const SECRET_IN_BAD_TRIPLE = 'bm90LWEtdmFsaWQtdHJpcGxl';
+
+function configError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('resolveConfig', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const config = resolveConfig({});
+    expect(config).toMatchObject({ ...DEFAULTS, credentials: [] });
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 8970, db: './data/secrets.db', logLevel: 'info', region: 'cn-beijing', maxSkewSeconds: 900 });
+  });
+
+  it('reads every variable of the environment', () => {
+    const config = resolveConfig({
+      VOLC_SECRETS_HOST: '::1',
+      VOLC_SECRETS_PORT: '0',
+      VOLC_SECRETS_DB: ':memory:',
+      VOLC_SECRETS_CREDENTIALS: CRED,
+      VOLC_SECRETS_MASTER_KEY_FILE: '/keys/master',
+      VOLC_SECRETS_LOG_LEVEL: 'debug',
+      VOLC_SECRETS_REGION: 'cn-shanghai',
+      VOLC_SECRETS_MAX_SKEW_SECONDS: '0',
+      VOLC_SECRETS_SWEEP_SECONDS: '5',
+    });
+    expect(config).toMatchObject({
+      host: '::1',
+      port: 0,
+      db: ':memory:',
+      credentials: [{ accessKeyId: 'AKLTone', secretAccessKey: 'c2VjcmV0LW9uZQ==', accountId: '2100000001' }],
+      masterKeyFile: '/keys/master',
+      logLevel: 'debug',
+      region: 'cn-shanghai',
+      maxSkewSeconds: 0,
+      sweepSeconds: 5,
+    });
+  });
+
+  it('lets flags override the environment', () => {
+    const config = resolveConfig(
+      { VOLC_SECRETS_PORT: '9000', VOLC_SECRETS_DB: 'env.db', VOLC_SECRETS_REGION: 'cn-env' },
+      { port: '0', region: 'cn-flag' },
+    );
+    expect(config).toMatchObject({ port: 0, region: 'cn-flag', db: 'env.db' });
+  });
+
+  it('lets the environment override .env, and keeps what only .env sets (as the CLI layers them)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'volc-config-'));
+    try {
+      fs.writeFileSync(
+        path.join(dir, '.env'),
+        ['# comment', 'VOLC_SECRETS_PORT=7000', 'export VOLC_SECRETS_REGION="cn-dotenv"', "VOLC_SECRETS_DB='from dotenv.db' # trailing", ''].join('\n'),
+      );
+      const dotEnv = readDotEnv(dir);
+      expect(dotEnv).toEqual({ VOLC_SECRETS_PORT: '7000', VOLC_SECRETS_REGION: 'cn-dotenv', VOLC_SECRETS_DB: 'from dotenv.db' });
+      const config = resolveConfig({ ...dotEnv, VOLC_SECRETS_REGION: 'cn-env' }, { port: '0' });
+      expect(config).toMatchObject({ port: 0, region: 'cn-env', db: 'from dotenv.db' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads no .env when the directory has none', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'volc-config-'));
+    try {
+      expect(readDotEnv(dir)).toEqual({});
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('accepts several credential triples, and a secret key containing ":"', () => {
+    const config = resolveConfig({ VOLC_SECRETS_CREDENTIALS: `${CRED}, AKLTtwo:a:b:c=:2100000002` });
+    expect(config.credentials).toEqual([
+      { accessKeyId: 'AKLTone', secretAccessKey: 'c2VjcmV0LW9uZQ==', accountId: '2100000001' },
+      { accessKeyId: 'AKLTtwo', secretAccessKey: 'a:b:c=', accountId: '2100000002' },
+    ]);
+  });
+
+  it.each([
+    ['a pair without account', `AKLTx:${SECRET_IN_BAD_TRIPLE}`, /entry 1 is not AccessKeyId:SecretAccessKey:AccountId/],
+    ['an account that is not digits', `AKLTx:${SECRET_IN_BAD_TRIPLE}:acct`, /entry 1 \(AKLTx\): AccountId must be 1-20 digits/],
+    ['a bad second entry', `${CRED},AKLT y:${SECRET_IN_BAD_TRIPLE}:2100000003`, /entry 2/],
+    ['only commas', ',,', /no credentials/],
+  ])('refuses malformed VOLC_SECRETS_CREDENTIALS: %s', (_label, text, detail) => {
+    const message = configError(() => resolveConfig({ VOLC_SECRETS_CREDENTIALS: text }));
+    expect(message).toMatch(/^VOLC_SECRETS_CREDENTIALS is malformed: /);
+    expect(message).toMatch(detail);
+    expect(message).not.toContain(SECRET_IN_BAD_TRIPLE);
+  });
+
+  it.each([
+    ['VOLC_SECRETS_PORT', '65536'],
+    ['VOLC_SECRETS_PORT', 'http'],
+    ['VOLC_SECRETS_LOG_LEVEL', 'verbose'],
+    ['VOLC_SECRETS_REGION', 'CN Beijing'],
+    ['VOLC_SECRETS_MAX_SKEW_SECONDS', '-1'],
+    ['VOLC_SECRETS_SWEEP_SECONDS', '0'],
+  ])('refuses %s=%s with a message that names the value', (variable, value) => {
+    expect(configError(() => resolveConfig({ [variable]: value }))).toContain(value);
+  });
+});
+
+describe('parseDotEnv', () => {
+  it('reads KEY=value lines with quotes, comments and export', () => {
+    expect(parseDotEnv('A=1\n# B=2\nexport C="three # not a comment"\nD=four # a comment\n  E = five \nnot a line\n')).toEqual({
+      A: '1',
+      C: 'three # not a comment',
+      D: 'four',
+      E: 'five',
+    });
+  });
+});
