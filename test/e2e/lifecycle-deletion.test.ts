@@ -65,6 +65,7 @@ describe('deletion window', () => {
       ['UpdateSecretRotationPolicy', { SecretName: 'del-refuse-rds', AutomaticRotation: true, RotationInterval: '7d' }],
       ['UpdateSecretRotationPolicy', { SecretName: 'del-refuse-rds', AutomaticRotation: false }],
       ['BackupSecret', { SecretName: 'del-refuse' }],
+      ['UpdateSecret', { SecretName: 'del-refuse', Description: 'changed' }],
       ['ScheduleSecretDeletion', { SecretName: 'del-refuse' }],
       ['ScheduleSecretDeletion', { SecretName: 'del-refuse', PendingWindowInDays: 10 }],
     ];
@@ -78,6 +79,7 @@ describe('deletion window', () => {
     const s = await secretOf(t.sdk, 'del-refuse-rds');
     expect(s).toMatchObject({ SecretState: 'PendingDelete', RotationState: 'Disable', LastRotationTime: '' });
 
+    expect((await secretOf(t.sdk, 'del-refuse')).Description).toBe('');
     // Describe, DescribeSecrets, DescribeSecretVersions keep working
     const listed = await t.sdk.ok('DescribeSecrets', { Filters: JSON.stringify([{ Key: 'SecretState', Values: ['PendingDelete'] }]) });
     expect(listed.Secrets.map((x: { SecretName: string }) => x.SecretName).sort()).toEqual(['del-refuse', 'del-refuse-rds']);
