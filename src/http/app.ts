@@ -21,7 +21,7 @@ export interface AppOptions {
   mount?: (app: express.Express) => void;
 }
 
-function toWireRequest(req: Request): WireRequest {
+export function toWireRequest(req: Request): WireRequest {
   const url = req.originalUrl;
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
