@@ -1,0 +1,151 @@
+/**
+ * The express edge of the Huawei door, mounted at /v1 before the Volcengine handler so that it
+ * never sees these requests. Its own body parsing (raw bytes: the AK/SK signature covers them),
+ * then per operation: authenticate → parse the JSON body → operation → JSON answer. Every failure,
+ * unknown routes included, is a Huawei error body, never HTML and never a Volcengine envelope.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { DomainError } from '../domain/errors';
+import type { HuaweiAuthenticator, HuaweiCaller, HuaweiWireRequest } from './authenticate';
+import { toHuaweiError } from './domain-errors';
+import { HuaweiError, huaweiError } from './error-catalogue';
+import { HUAWEI_OPERATIONS, type HuaweiOperation, type HuaweiServices } from './operations';
+
+export const HUAWEI_PREFIX = '/v1';
+/** Large enough for a 5 MiB secret_blob in JSON. */
+export const HUAWEI_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface HuaweiRequestRecord {
+  requestId: string;
+  method: string;
+  operation: string | null;
+  projectId: string | null;
+  accessKeyId: string | null;
+  accountId: string | null;
+  region: string | null;
+  secretName: string | null;
+  status: number;
+  errorCode: string | null;
+  durationMs: number;
+}
+
+export interface HuaweiDoorOptions {
+  authenticator: HuaweiAuthenticator;
+  services: HuaweiServices;
+  /** one call per request (for the request log; never carries values, tokens or signatures) */
+  observe?: (record: HuaweiRequestRecord) => void;
+  /** faults that are not the caller's (logged, never shown) */
+  onInternalError?: (error: unknown, requestId: string) => void;
+}
+
+function wireRequest(req: Request, projectId: string): HuaweiWireRequest {
+  const url = req.originalUrl;
+  const q = url.indexOf('?');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return {
+    method: req.method,
+    path: q === -1 ? url : url.slice(0, q),
+    query: q === -1 ? [] : [...new URLSearchParams(url.slice(q + 1))],
+    headers,
+    body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    projectId,
+  };
+}
+
+function parseJsonBody(body: Buffer): unknown {
+  if (body.length === 0) throw huaweiError('InvalidBody', 'The request body must be a JSON object.');
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw huaweiError('InvalidBody', 'The request body is not valid JSON.');
+  }
+}
+
+/** Errors raised by express itself (body reading, URL decoding): the caller's, so a 400. */
+function requestReadError(err: unknown): HuaweiError | null {
+  const { type, status } = err as { type?: string; status?: number };
+  if (type === 'entity.too.large') return huaweiError('InvalidBody', `The request body exceeds ${HUAWEI_MAX_BODY_BYTES} bytes.`);
+  if (type) return huaweiError('InvalidBody', 'The request body could not be read.');
+  if (typeof status === 'number' && status >= 400 && status < 500) return huaweiError('InvalidRequest', 'The request URL could not be decoded.');
+  return null;
+}
+
+export function huaweiRouter(options: HuaweiDoorOptions): express.Router {
+  const router = express.Router();
+  router.use(express.raw({ type: () => true, limit: HUAWEI_MAX_BODY_BYTES }));
+
+  const send = (res: Response, record: HuaweiRequestRecord, started: number, status: number, body?: object) => {
+    res.setHeader('X-Request-Id', record.requestId);
+    if (body === undefined) res.status(status).end();
+    else res.status(status).json(body);
+    options.observe?.({ ...record, status, durationMs: performance.now() - started });
+  };
+
+  const toError = (e: unknown, requestId: string): HuaweiError => {
+    if (e instanceof HuaweiError) return e;
+    if (e instanceof DomainError) return toHuaweiError(e);
+    options.onInternalError?.(e, requestId);
+    return huaweiError('InternalError');
+  };
+
+  const handler = (operation: HuaweiOperation) => async (req: Request, res: Response) => {
+    const started = performance.now();
+    const params = req.params as Record<string, string>;
+    const record: HuaweiRequestRecord = {
+      requestId: randomUUID().replace(/-/g, ''),
+      method: req.method,
+      operation: operation.name,
+      projectId: params.project_id ?? null,
+      accessKeyId: null,
+      accountId: null,
+      region: null,
+      secretName: params.secret_name?.slice(0, 128) ?? null,
+      status: 200,
+      errorCode: null,
+      durationMs: 0,
+    };
+    try {
+      const wire = wireRequest(req, params.project_id);
+      const caller: HuaweiCaller = options.authenticator.authenticate(wire);
+      Object.assign(record, { accessKeyId: caller.accessKeyId, accountId: caller.scope.accountId, region: caller.scope.region });
+      const body = operation.takesBody ? parseJsonBody(wire.body) : undefined;
+      const result = await operation.handle({ caller, params, body, services: options.services });
+      send(res, record, started, result.status, result.body);
+    } catch (e) {
+      const error = toError(e, record.requestId);
+      record.errorCode = error.errorCode;
+      send(res, record, started, error.status, error.body());
+    }
+  };
+
+  for (const operation of HUAWEI_OPERATIONS) {
+    const method = operation.method === 'GET' ? 'get' : operation.method === 'POST' ? 'post' : 'delete';
+    router[method](operation.path, handler(operation));
+  }
+
+  // Anything else under /v1: the gateway's "no such API", before any authentication.
+  router.use((req: Request, res: Response) => {
+    const error = huaweiError('ApiNotFound', req.method, req.originalUrl.split('?')[0].slice(0, 256));
+    const record = { requestId: randomUUID().replace(/-/g, ''), method: req.method, operation: null, projectId: null, accessKeyId: null };
+    send(res, { ...record, accountId: null, region: null, secretName: null, status: error.status, errorCode: error.errorCode, durationMs: 0 }, performance.now(), error.status, error.body());
+  });
+
+  // Body-reading failures and anything unforeseen.
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const requestId = randomUUID().replace(/-/g, '');
+    const error = requestReadError(err) ?? toError(err, requestId);
+    if (res.headersSent) return;
+    const record = { requestId, method: req.method, operation: null, projectId: null, accessKeyId: null, accountId: null, region: null, secretName: null };
+    send(res, { ...record, status: error.status, errorCode: error.errorCode, durationMs: 0 }, performance.now(), error.status, error.body());
+  });
+  return router;
+}
+
+/** Mounts the door at /v1 (call before the Volcengine raw-body handler). */
+export function mountHuaweiDoor(app: express.Express, options: HuaweiDoorOptions): void {
+  app.use(HUAWEI_PREFIX, huaweiRouter(options));
+}
