@@ -21,10 +21,20 @@ export interface OpenedDatabase {
 
 export class DatabaseOpenError extends Error {}
 
-/** Native addon override, used by the single binary (see scripts/build-binary). */
+/**
+ * Native addon override, used by the single binary (src/sea-main.ts): the loaded addon itself, or a
+ * loader called at the first open, so that commands which never open a database never load it.
+ */
 let nativeBinding: unknown;
+let nativeBindingLoader: (() => unknown) | undefined;
 export function setSqliteNativeBinding(binding: unknown): void {
   nativeBinding = binding;
+}
+export function setSqliteNativeBindingLoader(load: () => unknown): void {
+  nativeBindingLoader = load;
+}
+function loadNativeBinding(): void {
+  if (nativeBinding === undefined && nativeBindingLoader) nativeBinding = nativeBindingLoader();
 }
 
 /** Says in plain words why a database path cannot be a file (the OS and SQLite messages do not). */
@@ -52,6 +62,7 @@ export function openSqlite(file: string): BetterSqlite3.Database {
       throw new DatabaseOpenError(`cannot create the directory for database ${file}: ${pathProblem(file) ?? (e as Error).message}`);
     }
   }
+  loadNativeBinding();
   let sqlite: BetterSqlite3.Database;
   try {
     const options: BetterSqlite3.Options = nativeBinding ? { nativeBinding: nativeBinding as string } : {};

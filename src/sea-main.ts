@@ -1,0 +1,33 @@
+/**
+ * Entry point of the single binary (dist/volc-secrets, built by scripts/build-binary.js). Inside a
+ * Node single executable, require() loads only built-in modules, so better-sqlite3 cannot find its
+ * addon by itself: the addon travels as a SEA asset, and the store gets a loader that writes it to a
+ * cache file and loads it at the first database open (--help and --version never touch the disk).
+ * The CLI does not start itself inside a SEA, so this module calls main().
+ */
+import os from 'node:os';
+import * as sea from 'node:sea';
+import { main } from './cli';
+import { loadCachedAddon } from './sea/addon-cache';
+import { DatabaseOpenError, setSqliteNativeBindingLoader } from './store/database';
+import { VERSION } from './version';
+
+/** The asset name given in scripts/build-binary.js. */
+export const SQLITE_ADDON_ASSET = 'better_sqlite3.node';
+
+function loadSqliteAddon(): unknown {
+  try {
+    const addon = new Uint8Array(sea.getAsset(SQLITE_ADDON_ASSET));
+    return loadCachedAddon(addon, VERSION, { env: process.env, tmpdir: os.tmpdir(), uid: process.getuid?.() }).exports;
+  } catch (e) {
+    // the CLI prints a DatabaseOpenError as one line and exits 1
+    throw new DatabaseOpenError((e as Error).message);
+  }
+}
+
+// outside a SEA (the bundle run by plain node) better-sqlite3 finds its addon as usual
+if (sea.isSea()) setSqliteNativeBindingLoader(loadSqliteAddon);
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
