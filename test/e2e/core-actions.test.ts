@@ -51,6 +51,13 @@ describe('core Actions in every SDK mode', () => {
       expect(result.Secret.RotationInterval).toBe(604800);
     });
 
+    it('values with reserved and non-ASCII characters round-trip', async () => {
+      const weird = `a+b c&d=e%f'g*h!(i)~ 密码 😀 \\ " / ? #`;
+      const created = await t.sdk.ok('CreateSecret', { SecretName: `${name}-chars`, SecretType: 'Generic', SecretValue: weird, Description: weird }, mode);
+      expect(created.Secret.Description).toBe(weird);
+      expect((await t.sdk.ok('GetSecretValue', { SecretName: `${name}-chars` }, mode)).SecretValue).toBe(weird);
+    });
+
     it('DescribeSecret answers the same Secret', async () => {
       const result = await t.sdk.ok('DescribeSecret', { SecretName: name }, mode);
       expect(result.Secret.SecretName).toBe(name);
@@ -118,6 +125,36 @@ describe('core Actions in every SDK mode', () => {
       expect(paging.Message).toMatch(/^The request parameter PageSize is invalid\. /);
       await expect(t.sdk.fail('DescribeSecret', { SecretName: 'ok-name' }, mode)).resolves.toMatchObject({ Code: 'Not Found' });
     });
+  });
+
+  it('a GET with optional parameters left undefined (sent as "Key=") takes the defaults', async () => {
+    const optional = { Description: undefined, ProjectName: undefined, AutomaticRotation: undefined, RotationInterval: undefined, ExtendedConfig: undefined, EncryptionKey: undefined, VersionName: undefined };
+    const result = await t.sdk.ok('CreateSecret', { SecretName: 'undefined-get', SecretType: 'Generic', SecretValue: 'v', ...optional }, 'get');
+    expect(result.Secret).toMatchObject({ ProjectName: 'default', Description: '', ExtendedConfig: '', EncryptionKey: '', RotationState: 'None' });
+  });
+
+  it('the largest SecretValue (30720 bytes of CJK) fits in a GET query', async () => {
+    const value = '密'.repeat(10240);
+    await t.sdk.ok('CreateSecret', { SecretName: 'largest-get', SecretType: 'Generic', SecretValue: value }, 'get');
+    expect((await t.sdk.ok('GetSecretValue', { SecretName: 'largest-get' }, 'get')).SecretValue).toBe(value);
+  });
+
+  it('a parameter in both the query and the JSON body takes the body value', async () => {
+    const res = await t.raw({
+      method: 'POST',
+      query: actionQuery('CreateSecret', { SecretName: 'from-query', SecretType: 'Generic', SecretValue: 'q' }),
+      body: JSON.stringify({ SecretName: 'from-body' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.Result.Secret.SecretName).toBe('from-body');
+    expect((await t.sdk.fail('DescribeSecret', { SecretName: 'from-query' })).Code).toBe('Not Found');
+  });
+
+  it('a repeated query parameter is refused naming it', async () => {
+    const res = await t.raw({ query: [...actionQuery('DescribeSecret'), ['SecretName', 'a1'], ['SecretName', 'b1']] });
+    expect(res.status).toBe(400);
+    expect(res.body.ResponseMetadata.Error?.Message).toMatch(/^The request parameter SecretName is invalid\./);
   });
 
   it('a GET boolean that is not true/false is refused naming the parameter', async () => {
