@@ -107,6 +107,7 @@ async function serve(args: string[]): Promise<number> {
     maxSkewSeconds: config.maxSkewSeconds,
     sweepSeconds: config.sweepSeconds,
     seed: config.seed,
+    huaweiTokens: config.huaweiTokens,
   });
   // The ready line also promises a graceful stop, so the signal handlers go in before it is printed
   // (a supervisor may send SIGTERM the moment it reads the line).

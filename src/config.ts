@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CredentialFormatError, parseCredentialList, type Credential } from './credentials';
+import { HuaweiTokenFormatError, parseHuaweiTokenList, type HuaweiToken } from './huawei/tokens';
 import { LOG_LEVELS, type LogLevel } from './logger';
 
 export interface Config {
@@ -28,9 +29,15 @@ export interface Config {
   sweepSeconds: number;
   /** VOLC_SECRETS_SEED: a JSON or YAML seed file loaded at start */
   seed?: string;
+  /**
+   * VOLC_SECRETS_HUAWEI_TOKENS: `token:project_id:account:region` entries for the Huawei CSMS door
+   * (X-Auth-Token values, and which account and region each project_id means). Environment only:
+   * tokens are secrets and flags show in process lists.
+   */
+  huaweiTokens: HuaweiToken[];
 }
 
-export const DEFAULTS: Readonly<Omit<Config, 'credentials'>> = {
+export const DEFAULTS: Readonly<Omit<Config, 'credentials' | 'huaweiTokens'>> = {
   host: '127.0.0.1',
   port: 8970,
   db: './data/secrets.db',
@@ -96,6 +103,15 @@ export function resolveConfig(env: Record<string, string | undefined>, flags: Ov
       throw e;
     }
   }
+  let huaweiTokens: HuaweiToken[] = [];
+  if (env.VOLC_SECRETS_HUAWEI_TOKENS) {
+    try {
+      huaweiTokens = parseHuaweiTokenList(env.VOLC_SECRETS_HUAWEI_TOKENS);
+    } catch (e) {
+      if (e instanceof HuaweiTokenFormatError) throw new ConfigError(`VOLC_SECRETS_HUAWEI_TOKENS is malformed: ${e.message}`);
+      throw e;
+    }
+  }
   const portText = pick('port', 'VOLC_SECRETS_PORT');
   const skewText = env.VOLC_SECRETS_MAX_SKEW_SECONDS;
   const sweepText = env.VOLC_SECRETS_SWEEP_SECONDS;
@@ -112,6 +128,7 @@ export function resolveConfig(env: Record<string, string | undefined>, flags: Ov
     maxSkewSeconds: skewText ? integer('VOLC_SECRETS_MAX_SKEW_SECONDS', skewText, 0, 7 * 86400) : DEFAULTS.maxSkewSeconds,
     sweepSeconds: sweepText ? integer('VOLC_SECRETS_SWEEP_SECONDS', sweepText, 1, 3600) : DEFAULTS.sweepSeconds,
     seed: pick('seed', 'VOLC_SECRETS_SEED'),
+    huaweiTokens,
   };
 }
 

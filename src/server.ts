@@ -30,6 +30,7 @@ import { DatabaseOpenError, MEMORY, openDatabase } from './store/database';
 import { KyselyUnitOfWork } from './store/secret-repository';
 import type { Database } from './store/tables';
 import { JsonSchemaShapeChecker } from './validation/secret-shapes';
+import { createHuaweiDoor, huaweiProjectsOf, type HuaweiToken } from './huawei';
 
 export interface ServerOptions {
   /** default 127.0.0.1 */
@@ -54,6 +55,8 @@ export interface ServerOptions {
   sweepSeconds?: number;
   /** time allowed to receive a whole request (headers and body), in ms; default 30000; answered with RequestTimeout 408 */
   requestTimeoutMs?: number;
+  /** Huawei CSMS door tokens (objects or `token:project_id:account:region,...`); each project_id means one account and region. Default none */
+  huaweiTokens?: HuaweiToken[] | string;
 }
 
 export interface ServerClock {
@@ -132,6 +135,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   const accounts = typeof options.credentials === 'string' ? parseCredentialList(options.credentials) : options.credentials ?? [generateCredential()];
   if (accounts.length === 0) throw new StartupError('at least one credential is needed');
   const registry = new CredentialRegistry(accounts);
+  const huaweiProjects = huaweiProjectsOf(options.huaweiTokens);
   if (registry.usesDevelopmentCredential() && !isLoopback(host)) {
     throw new StartupError(
       `refusing to listen on ${host} with the public development key pair; configure VOLC_SECRETS_CREDENTIALS or listen on 127.0.0.1`,
@@ -159,6 +163,13 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   const secrets = new SecretsService({ uow, cipher, clock, ids, shapes: new JsonSchemaShapeChecker() });
   const backups = new SecretBackups({ uow, sealer: new MasterKeyBackupSealer(masterKey.key), cipher, secrets, ids, clock });
 
+  const huaweiDoor = createHuaweiDoor({
+    projects: huaweiProjects,
+    credentials: registry,
+    maxSkewMs: (options.maxSkewSeconds ?? DEFAULTS.maxSkewSeconds) * 1000,
+    services: { secrets, backups },
+    logger,
+  });
   const dispatcher = new Dispatcher({
     authenticator: new Authenticator({ credentials: registry, maxSkewMs: (options.maxSkewSeconds ?? DEFAULTS.maxSkewSeconds) * 1000 }),
     services: { secrets, backups },
@@ -166,6 +177,9 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   });
   const app = createApp({
     dispatcher,
+    mount: (express) => {
+      huaweiDoor(express);
+    },
     observe: (r) =>
       logger.info('request', {
         requestId: r.requestId,

@@ -107,18 +107,19 @@ export class SecretsService {
   // ---- create, read, update ------------------------------------------------------------
 
   async create(scope: Scope, input: CreateSecretInput): Promise<Secret> {
+    const secret = this.newSecret(scope, input);
+    return this.deps.uow.run((repo) => this.insertNew(repo, secret, input.value, input.versionName ?? null));
+  }
+
+  /** Applies the creation rules (value shape, key, rotation) and builds the secret; writes nothing. */
+  newSecret(scope: Scope, input: CreateSecretInput): Secret {
     const rules = SECRET_TYPE_RULES[input.type];
     const extendedConfig = input.extendedConfig ?? '';
-    if (input.type !== 'Generic') {
-      if (input.value.kind !== 'text') throw new InvalidInputError('value', `a ${input.type} secret value must be JSON text.`);
-      if (!extendedConfig) throw new InvalidInputError('extendedConfig', `is required for ${input.type} secrets.`);
-      const shape = this.deps.shapes.check(input.type, input.value.bytes.toString('utf8'), extendedConfig);
-      if (!shape.ok) throw new InvalidInputError(shape.field, shape.reason);
-    }
+    this.checkValueShape(input.type, input.value, extendedConfig);
     if (input.encryptionKey) this.checkEncryptionKey(input.encryptionKey);
     const now = this.clock.now();
     const rotation = this.initialRotation(input, rules.rotatable, now);
-    const secret: Secret = {
+    return {
       id: this.deps.ids.secretId(),
       accountId: scope.accountId,
       region: scope.region,
@@ -139,12 +140,23 @@ export class SecretsService {
       createdAt: now,
       updatedAt: now,
     };
-    return this.deps.uow.run(async (repo) => {
-      await this.claimName(repo, scope, secret.name, secret.projectName);
-      await repo.insertSecret(secret);
-      await this.addVersion(repo, secret, input.value, input.versionName ?? null, now);
-      return secret;
-    });
+  }
+
+  /** Claims the name and writes a secret built by `newSecret` with its first version, in the caller's transaction. */
+  async insertNew(repo: SecretRepository, secret: Secret, value: SecretValue, versionName: string | null): Promise<Secret> {
+    await this.claimName(repo, secret, secret.name, secret.projectName);
+    await repo.insertSecret(secret);
+    await this.addVersion(repo, secret, value, versionName, secret.createdAt);
+    return secret;
+  }
+
+  /** A typed secret's value must be JSON text of the shape its type and ExtendedConfig call for. */
+  checkValueShape(type: SecretType, value: SecretValue, extendedConfig: string): void {
+    if (type === 'Generic') return;
+    if (value.kind !== 'text') throw new InvalidInputError('value', `a ${type} secret value must be JSON text.`);
+    if (!extendedConfig) throw new InvalidInputError('extendedConfig', `is required for ${type} secrets.`);
+    const shape = this.deps.shapes.check(type, value.bytes.toString('utf8'), extendedConfig);
+    if (!shape.ok) throw new InvalidInputError(shape.field, shape.reason);
   }
 
   async describe(scope: Scope, name: string): Promise<Secret> {

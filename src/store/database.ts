@@ -104,3 +104,29 @@ export async function openDatabase(file: string): Promise<OpenedDatabase> {
     },
   };
 }
+
+/**
+ * Opens an existing database file for reading only (export): creates nothing, migrates nothing,
+ * never takes the write lock; in WAL mode it reads beside a running server.
+ */
+export async function openDatabaseReadOnly(file: string): Promise<Kysely<Database>> {
+  if (file === MEMORY) throw new DatabaseOpenError('an in-memory database lives only inside its server; give a database file');
+  let sqlite: BetterSqlite3.Database;
+  try {
+    sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding: nativeBinding as string } : {}) });
+    sqlite.pragma('busy_timeout = 5000');
+  } catch (e) {
+    throw new DatabaseOpenError(`cannot open database ${file}: ${pathProblem(file) ?? (e as Error).message}`);
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  try {
+    const pending = (await new Migrator({ db, provider: new StaticMigrations() }).getMigrations()).filter((m) => !m.executedAt);
+    if (pending.length > 0) {
+      throw new DatabaseOpenError(`database ${file} lacks migration ${pending.map((m) => m.name).join(', ')}; start the server on it once`);
+    }
+  } catch (e) {
+    await db.destroy();
+    throw e instanceof DatabaseOpenError ? e : new DatabaseOpenError(`cannot read database ${file}: ${(e as Error).message}`);
+  }
+  return db;
+}

@@ -26,6 +26,7 @@ import RdsExtended from '../../schemas/secret-types/RDS.extended.json';
 import RdsValue from '../../schemas/secret-types/RDS.value.json';
 import RedisExtended from '../../schemas/secret-types/Redis.extended.json';
 import RedisValue from '../../schemas/secret-types/Redis.value.json';
+import Seed from '../../schemas/seed.json';
 
 export type JsonSchema = Record<string, unknown> & { $id: string };
 
@@ -52,6 +53,7 @@ export const ALL_SCHEMAS: readonly JsonSchema[] = [
   RdsValue,
   RedisExtended,
   RedisValue,
+  Seed,
 ] as JsonSchema[];
 
 function createAjv(): Ajv {
@@ -131,7 +133,7 @@ export function describeSchemaError(error: ErrorObject, root: string): string {
     case 'additionalProperties':
       return `${where} has an unknown field ${String(p.additionalProperty)}.`;
     case 'type':
-      return `${where} must be ${article(String(p.type))}.`;
+      return `${where} must be ${alternatives(String(p.type).split(',').map(article))}.`;
     case 'enum':
       return `${where} must be one of: ${(p.allowedValues as unknown[]).join(', ')}.`;
     case 'minItems':
@@ -155,6 +157,11 @@ export function describeSchemaError(error: ErrorObject, root: string): string {
     default:
       return `${where} ${error.message ?? 'is invalid'}.`;
   }
+}
+
+/** `a`, `a or b`, `a, b or c` */
+function alternatives(items: string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}` : items[0];
 }
 
 function article(type: string): string {

@@ -1,0 +1,104 @@
+/**
+ * `volc-secrets export`: argv → exportSeed → standard output or a file. The database and master key
+ * come from the same flags, environment and .env as `serve`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, readDotEnv, resolveConfig } from '../config';
+import { MasterKeyError } from '../crypto/master-key';
+import { DatabaseOpenError } from '../store/database';
+import { ExportError, exportSeed, formatSeed } from './export';
+import { formatByExtension, type SeedFormat } from './parse';
+
+export const EXPORT_HELP = `Usage: volc-secrets export [options]
+
+Writes the stored secrets as a seed document (the format of serve --seed). A server may be
+running on the same database: the export reads one consistent snapshot and writes nothing.
+
+Options:
+  --db PATH              SQLite file to read (VOLC_SECRETS_DB, default ./data/secrets.db)
+  --master-key-file F    master key (VOLC_SECRETS_MASTER_KEY_FILE, default <db>.master-key);
+                         read only with --include-values
+  --format json|yaml     output format (default: from the --output extension, else json)
+  --output FILE          write to FILE (mode 0600) instead of standard output
+  --include-values       also write every version's value; without it: metadata only
+  -h, --help             show this help
+
+Secrets pending deletion are left out (a seed cannot express that state), and so are the
+accounts: credentials are configuration, not data.`;
+
+const VALUE_FLAGS = { '--db': 'db', '--master-key-file': 'masterKeyFile', '--format': 'format', '--output': 'output' } as const;
+type ValueFlag = (typeof VALUE_FLAGS)[keyof typeof VALUE_FLAGS];
+const FORMATS: readonly SeedFormat[] = ['json', 'yaml'];
+
+interface ExportArgs {
+  values: Partial<Record<ValueFlag, string>>;
+  includeValues: boolean;
+  help: boolean;
+}
+
+class ExportUsageError extends Error {}
+
+function parseExportArgs(args: readonly string[]): ExportArgs {
+  const parsed: ExportArgs = { values: {}, includeValues: false, help: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '-h' || arg === '--help') parsed.help = true;
+    else if (arg === '--include-values') parsed.includeValues = true;
+    else {
+      const eq = arg.indexOf('=');
+      const name = eq > 0 ? arg.slice(0, eq) : arg;
+      const key = VALUE_FLAGS[name as keyof typeof VALUE_FLAGS];
+      if (!key) throw new ExportUsageError(`unknown option ${arg}`);
+      const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+      if (value === undefined) throw new ExportUsageError(`option ${name} needs a value`);
+      parsed.values[key] = value;
+    }
+  }
+  const format = parsed.values.format;
+  if (format !== undefined && !FORMATS.includes(format as SeedFormat)) throw new ExportUsageError(`--format must be json or yaml, not "${format}"`);
+  return parsed;
+}
+
+/** Replaces the file in one step (a reader never sees half an export); new files are private to the user. */
+function writePrivateFile(file: string, text: string): void {
+  const temporary = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(temporary, text, { mode: 0o600 });
+    fs.renameSync(temporary, file);
+  } catch (e) {
+    fs.rmSync(temporary, { force: true });
+    throw new ExportError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** Runs the command; returns the exit code (0 done, 1 failed, 2 bad usage). */
+export async function runExportCommand(args: readonly string[]): Promise<number> {
+  try {
+    const parsed = parseExportArgs(args);
+    if (parsed.help) {
+      process.stdout.write(EXPORT_HELP + '\n');
+      return 0;
+    }
+    const { db, masterKeyFile, format: formatFlag, output } = parsed.values;
+    const config = resolveConfig({ ...readDotEnv(), ...process.env }, { db, masterKeyFile });
+    const format = (formatFlag as SeedFormat | undefined) ?? (output ? formatByExtension(output) : undefined) ?? 'json';
+    const { document, skipped } = await exportSeed({ db: config.db, masterKeyFile: config.masterKeyFile, includeValues: parsed.includeValues });
+    const text = formatSeed(document, format);
+    if (output) writePrivateFile(output, text);
+    else process.stdout.write(text);
+    if (skipped.length > 0) process.stderr.write(`volc-secrets export: left out ${skipped.length} secret(s) pending deletion: ${skipped.join(', ')}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ExportUsageError) {
+      process.stderr.write(`volc-secrets export: ${e.message} (see volc-secrets export --help)\n`);
+      return 2;
+    }
+    if (e instanceof ExportError || e instanceof ConfigError || e instanceof MasterKeyError || e instanceof DatabaseOpenError) {
+      process.stderr.write(`volc-secrets export: ${e.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`volc-secrets export: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
