@@ -31,6 +31,8 @@ import { KyselyUnitOfWork } from './store/secret-repository';
 import type { Database } from './store/tables';
 import { JsonSchemaShapeChecker } from './validation/secret-shapes';
 import { createHuaweiDoor, huaweiProjectsOf, type HuaweiToken } from './huawei';
+import { SecretSeeder } from './domain/seeding';
+import { loadSeed, mergeSeedAccounts, readSeed, type SeedDocument } from './seed';
 
 export interface ServerOptions {
   /** default 127.0.0.1 */
@@ -53,6 +55,8 @@ export interface ServerOptions {
   maxSkewSeconds?: number;
   /** how often the sweeper runs, in seconds; default 1 */
   sweepSeconds?: number;
+  /** a seed file (JSON or YAML) or an already-parsed seed document, loaded before the server listens */
+  seed?: string | SeedDocument;
   /** time allowed to receive a whole request (headers and body), in ms; default 30000; answered with RequestTimeout 408 */
   requestTimeoutMs?: number;
   /** Huawei CSMS door tokens (objects or `token:project_id:account:region,...`); each project_id means one account and region. Default none */
@@ -132,7 +136,10 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   const dbFile = options.db ?? MEMORY;
   const region = options.region ?? DEFAULTS.region;
   const logger = createLogger(options.logLevel ?? 'silent', options.logStream);
-  const accounts = typeof options.credentials === 'string' ? parseCredentialList(options.credentials) : options.credentials ?? [generateCredential()];
+  const configured = typeof options.credentials === 'string' ? parseCredentialList(options.credentials) : options.credentials ?? [generateCredential()];
+  // The seed is read and checked before anything is opened: a bad one changes nothing. Its faults: seed.faults.
+  const seed = options.seed === undefined ? undefined : readSeed(options.seed);
+  const accounts = seed ? mergeSeedAccounts(configured, seed) : configured;
   if (accounts.length === 0) throw new StartupError('at least one credential is needed');
   const registry = new CredentialRegistry(accounts);
   const huaweiProjects = huaweiProjectsOf(options.huaweiTokens);
@@ -162,6 +169,16 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   const ids = { secretId: randomUUID, versionId: randomUUID };
   const secrets = new SecretsService({ uow, cipher, clock, ids, shapes: new JsonSchemaShapeChecker() });
   const backups = new SecretBackups({ uow, sealer: new MasterKeyBackupSealer(masterKey.key), cipher, secrets, ids, clock });
+  if (seed) {
+    try {
+      const outcome = await loadSeed(seed, { seeder: new SecretSeeder({ uow, secrets }), region, accounts });
+      warnings.push(...outcome.warnings);
+      logger.info('seed loaded', { seed: seed.file ?? 'in-process', created: outcome.created, kept: outcome.kept.length });
+    } catch (e) {
+      await opened.close();
+      throw e;
+    }
+  }
 
   const huaweiDoor = createHuaweiDoor({
     projects: huaweiProjects,
