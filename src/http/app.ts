@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { WireRequest } from './authenticate';
 import type { DispatchRecord, Dispatcher } from './dispatcher';
 import { errorEnvelope, newRequestId } from './envelope';
-import { ApiError, apiError } from './error-catalogue';
+import { ApiError, apiError, invalidParameter } from './error-catalogue';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -36,7 +36,14 @@ export function toWireRequest(req: Request): WireRequest {
 function bodyError(err: unknown): ApiError {
   const type = (err as { type?: string }).type;
   if (type === 'entity.too.large') return apiError('RequestEntityTooLarge', 'body', `${MAX_BODY_BYTES} bytes`);
-  return new ApiError('InvalidParameter', 'The request parameter Body is invalid. The body could not be read.');
+  if (type === 'encoding.unsupported') return invalidParameter('Content-Encoding', 'Send the body uncompressed (the signature covers its bytes).');
+  return invalidParameter('Body', 'The body could not be read.');
+}
+
+/** An error the body reader raised about the request (http-errors with a 4xx status), not a fault of ours. */
+function isBodyReadError(err: unknown): boolean {
+  const e = err as { type?: unknown; status?: unknown };
+  return typeof e.type === 'string' || (typeof e.status === 'number' && e.status >= 400 && e.status < 500);
 }
 
 export function createApp(options: AppOptions): express.Express {
@@ -50,7 +57,8 @@ export function createApp(options: AppOptions): express.Express {
   });
   options.mount?.(app);
 
-  app.use(express.raw({ type: () => true, limit: MAX_BODY_BYTES }));
+  // inflate off: the signature covers the bytes sent, and no SDK compresses a request body
+  app.use(express.raw({ type: () => true, limit: MAX_BODY_BYTES, inflate: false }));
 
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     const started = performance.now();
@@ -67,7 +75,7 @@ export function createApp(options: AppOptions): express.Express {
   // Body-reading failures and anything unforeseen: still a Volcengine envelope, never HTML.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const requestId = newRequestId();
-    const error = err instanceof ApiError ? err : (err as { type?: string }).type ? bodyError(err) : apiError('UndefinedError');
+    const error = err instanceof ApiError ? err : isBodyReadError(err) ? bodyError(err) : apiError('UndefinedError');
     if (res.headersSent) return;
     // The body was never read, but the query names the Action: answer in its name, as every other refusal does.
     const { query } = toWireRequest(req);

@@ -2,6 +2,7 @@
  * The dispatcher and the envelope: routing on Action + Version, bodies the server cannot read, and
  * the shape of every answer (ResponseMetadata always; Result on success only; Error on failure only).
  */
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { actionQuery, startTestServer, VERSION, type RawResponse, type TestServer } from '../support/server';
 
 const REQUEST_ID = /^\d{14}[0-9A-F]{18}$/;
@@ -138,6 +139,25 @@ describe('dispatcher and envelope', () => {
       const res = await post(big, 'application/json');
       expectErrorEnvelope(res, { status: 413, code: 'RequestEntityTooLarge', codeN: 100019, action: 'CreateSecret', version: VERSION });
       expect(res.body.ResponseMetadata.Error!.Message).toMatch(/^The request body exceeds the limit of \d+ bytes\.$/);
+    });
+
+    it.each([
+      ['gzip', (b: string) => gzipSync(b)],
+      ['br', (b: string) => brotliCompressSync(b)],
+      ['gzip (not really compressed)', (b: string) => Buffer.from(b)],
+      ['x-unknown', (b: string) => Buffer.from(b)],
+    ])('a body with Content-Encoding %s → 400 InvalidParameter naming Content-Encoding, never a 500', async (label, encode) => {
+      const body = JSON.stringify({ SecretName: 'compressed', SecretType: 'Generic', SecretValue: 'v' });
+      const res = await fetch(`${t.handle.url}/?Action=CreateSecret&Version=${VERSION}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Encoding': label.split(' ')[0] },
+        body: encode(body),
+      });
+      const text = await res.text();
+      expectErrorEnvelope(
+        { status: res.status, text, body: JSON.parse(text), headers: res.headers },
+        { status: 400, code: 'InvalidParameter', codeN: 0, message: /^The request parameter Content-Encoding is invalid\. /, action: 'CreateSecret' },
+      );
     });
 
     it('too many parameters → 400 InvalidParameter', async () => {
