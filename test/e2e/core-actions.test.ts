@@ -74,11 +74,12 @@ describe('core Actions in every SDK mode', () => {
 
     it('UpdateSecret changes the description and answers an empty Result', async () => {
       const before = (await t.sdk.ok('DescribeSecret', { SecretName: name })).Secret;
+      await t.handle.clock.advance(1500);
       const result = await t.sdk.ok('UpdateSecret', { SecretName: name, Description: `updated by ${mode}` }, mode);
       expect(result).toEqual({});
       const after = (await t.sdk.ok('DescribeSecret', { SecretName: name })).Secret;
       expect(after.Description).toBe(`updated by ${mode}`);
-      expect(after.UpdateDate).toBeGreaterThanOrEqual(before.UpdateDate);
+      expect(after.UpdateDate).toBeGreaterThanOrEqual(before.UpdateDate + 1500);
       expect(after.CreationDate).toBe(before.CreationDate);
     });
 
@@ -125,6 +126,17 @@ describe('core Actions in every SDK mode', () => {
       expect(paging.Message).toMatch(/^The request parameter PageSize is invalid\. /);
       await expect(t.sdk.fail('DescribeSecret', { SecretName: 'ok-name' }, mode)).resolves.toMatchObject({ Code: 'Not Found' });
     });
+  });
+
+  it('UpdateSecret without Description changes nothing; with an empty one clears it', async () => {
+    await t.sdk.ok('CreateSecret', { SecretName: 'update-edges', SecretType: 'Generic', SecretValue: 'v', Description: 'first' });
+    const before = (await t.sdk.ok('DescribeSecret', { SecretName: 'update-edges' })).Secret;
+    expect(await t.sdk.ok('UpdateSecret', { SecretName: 'update-edges' })).toEqual({});
+    expect((await t.sdk.ok('DescribeSecret', { SecretName: 'update-edges' })).Secret).toEqual(before);
+    await t.sdk.ok('UpdateSecret', { SecretName: 'update-edges', Description: '' });
+    expect((await t.sdk.ok('DescribeSecret', { SecretName: 'update-edges' })).Secret.Description).toBe('');
+    const tooLong = await t.sdk.fail('UpdateSecret', { SecretName: 'update-edges', Description: 'd'.repeat(8193) });
+    expect(tooLong.Message).toMatch(/^The request parameter Description is invalid\. Description must be at most 8192 characters\.$/);
   });
 
   it('a GET with optional parameters left undefined (sent as "Key=") takes the defaults', async () => {
