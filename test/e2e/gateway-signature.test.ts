@@ -95,6 +95,31 @@ describe('signature verification', () => {
       expect(res.body.Result.SecretValue).toBe('sig-value');
     });
 
+    it('a query sent the Python way (unsorted, + for spaces, text/plain GET with the empty-body hash signed)', async () => {
+      const filtersText = JSON.stringify([{ Key: 'SecretName', Values: ['sig secret', 'sig-secret'] }]);
+      const query: Array<[string, string]> = [['Filters', filtersText], ['Action', 'DescribeSecrets'], ['Version', VERSION]];
+      const cred = t.handle.credentials;
+      const headers = signRequest({
+        accessKeyId: cred.accessKeyId,
+        secretAccessKey: cred.secretAccessKey,
+        region: 'cn-beijing',
+        service: 'kms',
+        method: 'GET',
+        path: '/',
+        query,
+        headers: { Host: `127.0.0.1:${t.handle.port}`, 'Content-Type': 'text/plain' },
+        body: '',
+        now: Date.now(),
+      });
+      expect(headers['X-Content-Sha256']).toBe(EMPTY_BODY_SHA256);
+      const wire = new URLSearchParams(query).toString(); // spaces as +, insertion order
+      expect(wire).toContain('sig+secret');
+      const res = await fetch(`${t.handle.url}/?${wire}`, { headers });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { Result: { Secrets: Array<{ SecretName: string }> } };
+      expect(body.Result.Secrets.map((x) => x.SecretName)).toEqual(['sig-secret']);
+    });
+
     it('header values with extra whitespace, as Node normalises them', async () => {
       const res = await t.raw({ query: describeQuery(), headers: { 'X-Custom-Tag': '  two   spaces  ' } });
       expect(res.status).toBe(200);
