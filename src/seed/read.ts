@@ -119,7 +119,7 @@ function readSecret(entry: SeedSecretEntry, label: string, file: string | null):
 
   let rotation: Pick<SeedSecret, 'automaticRotation' | 'rotationIntervalSeconds'> = {};
   if (entry.rotation) {
-    if (!SECRET_TYPE_RULES[type].rotatable) throw refuse('rotation', `only ${ROTATING_TYPES.join(', ')} secrets rotate`);
+    if (!SECRET_TYPE_RULES[type].rotatable) throw refuse('rotation', `${type} secrets do not rotate (only ${ROTATING_TYPES.join(', ')} do)`);
     rotation = { automaticRotation: entry.rotation.automatic };
     if (entry.rotation.interval !== undefined) {
       const text = entry.rotation.interval;
