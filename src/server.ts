@@ -30,9 +30,20 @@ import { DatabaseOpenError, MEMORY, openDatabase } from './store/database';
 import { KyselyUnitOfWork } from './store/secret-repository';
 import type { Database } from './store/tables';
 import { JsonSchemaShapeChecker } from './validation/secret-shapes';
-import { createHuaweiDoor, huaweiProjectsOf, type HuaweiToken } from './huawei';
 import { SecretSeeder } from './domain/seeding';
-import { loadSeed, mergeSeedAccounts, readSeed, type SeedDocument } from './seed';
+import { loadSeed, mergeSeedAccounts, readSeed, SeedError, type ParsedSeed, type SeedDocument } from './seed';
+import { seedLabel } from './seed/errors';
+import type { AuditEntry, AuditFilter } from './audit/audit-entry';
+import { AuditLog } from './audit/audit-log';
+import { AuditStore } from './audit/audit-store';
+import { LocalControl, type ResetReport } from './control/local-control';
+import { mountControlApi } from './control/routes';
+import type { SnapshotInfo } from './control/snapshot-shelf';
+import { FaultRegistry } from './faults/fault-registry';
+import { FaultRuleError, parseFaultRules, type FaultRule, type FaultRuleInput, type FaultRuleSpec } from './faults/fault-rule';
+import { newRequestId } from './http/envelope';
+import { createHuaweiDoor, huaweiProjectsOf, type HuaweiToken } from './huawei';
+import { captureStore, clearSecrets, restoreStore } from './store/store-snapshot';
 
 export interface ServerOptions {
   /** default 127.0.0.1 */
@@ -59,6 +70,10 @@ export interface ServerOptions {
   seed?: string | SeedDocument;
   /** time allowed to receive a whole request (headers and body), in ms; default 30000; answered with RequestTimeout 408 */
   requestTimeoutMs?: number;
+  /** audit log entries kept (the oldest are pruned); default 10000 */
+  auditMaxRows?: number;
+  /** fault rules active from the start (added after the seed file's) */
+  faults?: FaultRuleInput[];
   /** Huawei CSMS door tokens (objects or `token:project_id:account:region,...`); each project_id means one account and region. Default none */
   huaweiTokens?: HuaweiToken[] | string;
 }
@@ -82,8 +97,29 @@ export interface ServerHandle {
   clock: ServerClock;
   /** performs what is due now (the sweeper does this every few seconds by itself) */
   sweep(): Promise<SweepReport>;
-  /** removes every secret; the process, port and credentials stay */
-  reset(): Promise<void>;
+  /** removes every secret, audit entry and fault rule; the process, port, credentials, clock and snapshots stay */
+  reset(): Promise<ResetReport>;
+  /** fault injection: rules that fail or delay matching calls */
+  faults: {
+    add(rule: FaultRuleInput): FaultRule;
+    remove(id: string): boolean;
+    /** removes every rule; returns how many there were */
+    clear(): number;
+    list(): FaultRule[];
+  };
+  /** the audit log of every request on the Volcengine API (flushed before each read) */
+  audit: {
+    query(filter?: AuditFilter): Promise<AuditEntry[]>;
+    count(): Promise<number>;
+    flush(): Promise<void>;
+    clear(): Promise<void>;
+  };
+  /** copies every secret and version under `name` (in memory; a fresh name when omitted; same name replaces) */
+  snapshot(name?: string): Promise<SnapshotInfo>;
+  /** puts back the secrets and versions of snapshot `name`, replacing the current ones */
+  restore(name: string): Promise<SnapshotInfo>;
+  snapshots(): SnapshotInfo[];
+  deleteSnapshot(name: string): boolean;
   /** finishes in-flight requests, stops the sweeper, closes the database */
   close(): Promise<void>;
   databaseFile: string;
@@ -94,6 +130,26 @@ export interface ServerHandle {
 }
 
 export class StartupError extends Error {}
+
+/** The seed file's fault rules, then the in-process ones, checked before anything is opened. */
+function checkInitialFaults(seed: ParsedSeed | undefined, given: FaultRuleInput[] | undefined): FaultRuleSpec[] {
+  const fromSeed = seed ? parseSeedFaults(seed) : [];
+  try {
+    return [...fromSeed, ...parseFaultRules(given ?? [], 'startServer options')];
+  } catch (e) {
+    if (e instanceof FaultRuleError) throw new StartupError(e.message);
+    throw e;
+  }
+}
+
+function parseSeedFaults(seed: ParsedSeed): FaultRuleSpec[] {
+  try {
+    return parseFaultRules(seed.faults, seedLabel(seed.file));
+  } catch (e) {
+    if (e instanceof FaultRuleError) throw new SeedError(e.message);
+    throw e;
+  }
+}
 
 function loadMasterKey(db: string, file: string | undefined): LoadedMasterKey {
   if (file) return readMasterKeyFile(file);
@@ -140,6 +196,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   // The seed is read and checked before anything is opened: a bad one changes nothing. Its faults: seed.faults.
   const seed = options.seed === undefined ? undefined : readSeed(options.seed);
   const accounts = seed ? mergeSeedAccounts(configured, seed) : configured;
+  const initialFaults = checkInitialFaults(seed, options.faults);
   if (accounts.length === 0) throw new StartupError('at least one credential is needed');
   const registry = new CredentialRegistry(accounts);
   const huaweiProjects = huaweiProjectsOf(options.huaweiTokens);
@@ -180,52 +237,6 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     }
   }
 
-  const huaweiDoor = createHuaweiDoor({
-    projects: huaweiProjects,
-    credentials: registry,
-    maxSkewMs: (options.maxSkewSeconds ?? DEFAULTS.maxSkewSeconds) * 1000,
-    services: { secrets, backups },
-    logger,
-  });
-  const dispatcher = new Dispatcher({
-    authenticator: new Authenticator({ credentials: registry, maxSkewMs: (options.maxSkewSeconds ?? DEFAULTS.maxSkewSeconds) * 1000 }),
-    services: { secrets, backups },
-    onInternalError: (error, requestId) => logger.error('internal error', { requestId, error: error instanceof Error ? error.stack : String(error) }),
-  });
-  const app = createApp({
-    dispatcher,
-    mount: (express) => {
-      huaweiDoor(express);
-    },
-    observe: (r) =>
-      logger.info('request', {
-        requestId: r.requestId,
-        method: r.method,
-        action: r.action,
-        accountId: r.accountId,
-        region: r.region,
-        status: r.status,
-        errorCode: r.errorCode,
-        ms: Math.round(r.durationMs * 100) / 100,
-      }),
-  });
-
-  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const server = http.createServer(httpServerLimits(requestTimeoutMs), app);
-  server.keepAliveTimeout = 5000;
-  // requests Node's parser refuses or its timers give up on still get an envelope (not a bare status line)
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    const answered = answerClientError(err, socket, { requestTimeoutMs });
-    if (answered) logger.info('request', { method: null, action: null, status: answered.status, errorCode: answered.code });
-  });
-  try {
-    await listen(server, host, options.port ?? 0);
-  } catch (e) {
-    await opened.close();
-    throw e;
-  }
-  const port = (server.address() as AddressInfo).port;
-
   let sweeping: Promise<SweepReport> | null = null;
   const sweep = (): Promise<SweepReport> => {
     // one sweep at a time; a caller arriving during a sweep waits for it and then runs its own
@@ -241,6 +252,98 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     };
     return run();
   };
+  const advanceClock = async (ms: number): Promise<SweepReport> => {
+    clock.advance(ms);
+    return sweep();
+  };
+
+  const audit = new AuditLog(new AuditStore(opened.db), {
+    clock,
+    maxRows: options.auditMaxRows,
+    onError: (e) => logger.error('audit write failed', { error: e instanceof Error ? e.message : String(e) }),
+  });
+  const faults = new FaultRegistry();
+  for (const rule of initialFaults) faults.addChecked(rule);
+  const control = new LocalControl({
+    clock,
+    advanceClock,
+    sweep,
+    store: { capture: () => captureStore(opened.db), restore: (s) => restoreStore(opened.db, s), clear: () => clearSecrets(opened.db) },
+    audit,
+    faults,
+  });
+
+  const huaweiDoor = createHuaweiDoor({
+    projects: huaweiProjects,
+    credentials: registry,
+    maxSkewMs: (options.maxSkewSeconds ?? DEFAULTS.maxSkewSeconds) * 1000,
+    services: { secrets, backups },
+    logger,
+  });
+  const authenticator = new Authenticator({ credentials: registry, maxSkewMs: (options.maxSkewSeconds ?? DEFAULTS.maxSkewSeconds) * 1000 });
+  const dispatcher = new Dispatcher({
+    authenticator,
+    services: { secrets, backups },
+    beforeAction: faults.beforeAction,
+    onInternalError: (error, requestId) => logger.error('internal error', { requestId, error: error instanceof Error ? error.stack : String(error) }),
+  });
+  const app = createApp({
+    dispatcher,
+    mount: (express) => {
+      huaweiDoor(express);
+      mountControlApi(express, {
+        control,
+        authenticator,
+        observe: (o) => logger.info('control', { ...o }),
+        onInternalError: (error, requestId) => logger.error('internal error', { requestId, error: error instanceof Error ? error.stack : String(error) }),
+      });
+    },
+    observe: (r) => {
+      audit.record(r);
+      logger.info('request', {
+        requestId: r.requestId,
+        method: r.method,
+        action: r.action,
+        accountId: r.accountId,
+        region: r.region,
+        status: r.status,
+        errorCode: r.errorCode,
+        ms: Math.round(r.durationMs * 100) / 100,
+      });
+    },
+  });
+
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const server = http.createServer(httpServerLimits(requestTimeoutMs), app);
+  server.keepAliveTimeout = 5000;
+  // requests Node's parser refuses or its timers give up on still get an envelope (not a bare status line)
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const answered = answerClientError(err, socket, { requestTimeoutMs });
+    if (!answered) return;
+    logger.info('request', { method: null, action: null, status: answered.status, errorCode: answered.code });
+    // refused before anything was parsed: who and what are unknown
+    audit.record({
+      requestId: newRequestId(),
+      method: '',
+      action: null,
+      version: null,
+      accessKeyId: null,
+      accountId: null,
+      region: null,
+      secretName: null,
+      status: answered.status,
+      errorCode: answered.code,
+      durationMs: 0,
+    });
+  });
+  try {
+    await listen(server, host, options.port ?? 0);
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
+  const port = (server.address() as AddressInfo).port;
+
   const timer = setInterval(() => {
     if (sweeping) return;
     sweep().catch((e) => logger.error('sweep failed', { error: e instanceof Error ? e.message : String(e) }));
@@ -258,15 +361,26 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     accounts: accounts.map((a) => ({ ...a })),
     clock: {
       now: () => clock.now(),
-      advance: async (ms: number) => {
-        clock.advance(ms);
-        return sweep();
-      },
+      advance: advanceClock,
     },
     sweep,
-    reset: async () => {
-      await opened.db.deleteFrom('secrets').execute();
+    reset: () => control.reset(),
+    faults: {
+      add: (rule) => faults.add(rule),
+      remove: (id) => faults.remove(id),
+      clear: () => faults.clear(),
+      list: () => faults.list(),
     },
+    audit: {
+      query: (filter) => audit.query(filter),
+      count: () => audit.count(),
+      flush: () => audit.flush(),
+      clear: () => audit.clear(),
+    },
+    snapshot: (name) => control.snapshot(name),
+    restore: (name) => control.restore(name),
+    snapshots: () => control.snapshots(),
+    deleteSnapshot: (name) => control.deleteSnapshot(name),
     close: () => {
       closed ??= (async () => {
         clearInterval(timer);
@@ -283,6 +397,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
           server.closeIdleConnections();
         });
         if (sweeping) await (sweeping as Promise<SweepReport>).catch(() => undefined);
+        await audit.close();
         await opened.close();
       })();
       return closed;
