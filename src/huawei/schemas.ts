@@ -58,5 +58,6 @@ export function checkHuaweiSchema(id: HuaweiSchemaId, data: unknown, root: strin
   const error = validate.errors![0];
   const p = error.params as { missingProperty?: string; additionalProperty?: string };
   const parameter = error.instancePath.split('/')[1] ?? p.missingProperty ?? p.additionalProperty ?? '';
+  if (error.keyword === 'additionalProperties' && !error.instancePath) return { parameter, detail: `${parameter} is not a parameter of this request.` };
   return { parameter, detail: describeSchemaError(error, root) };
 }

@@ -4,10 +4,13 @@
  * and plain fetch requests carrying an X-Auth-Token (tokens need no signer).
  */
 import http from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core';
+import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
 import { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient';
 import { DefaultHttpClient } from '@huaweicloud/huaweicloud-sdk-core/http/DefaultHttpClient';
-import type { ServerHandle } from '../../src';
+import { generateCredential, type Credential, type ServerHandle, type ServerOptions } from '../../src';
+import { sdkClient, startTestServer, type SdkClient, type TestServer } from './server';
 
 export interface HuaweiResponse {
   status: number;
@@ -102,4 +105,75 @@ export function rawHttp(
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** One caller of the Huawei door: an account's AK/SK, its project and token, and clients for both doors. */
+export interface HuaweiTenant {
+  accountId: string;
+  projectId: string;
+  token: string;
+  credential: Credential;
+  /** official Huawei SDK client (AK/SK) for this project */
+  sdk: HuaweiSdk;
+  /** official Volcengine SDK client for the same account and region */
+  volc: SdkClient;
+  /** a request with this tenant's X-Auth-Token */
+  fetch(method: string, path: string, body?: unknown): ReturnType<typeof huaweiFetch>;
+}
+
+export interface HuaweiTestServer {
+  t: TestServer;
+  /** account 2100000001, project in cn-beijing */
+  a: HuaweiTenant;
+  /** account 2100000002, project in cn-beijing */
+  b: HuaweiTenant;
+  close(): Promise<void>;
+}
+
+export const REGION = 'cn-beijing';
+
+/** A server with two accounts, each with a Huawei project (and token) in cn-beijing. */
+export async function startHuaweiTestServer(options: ServerOptions = {}): Promise<HuaweiTestServer> {
+  const accounts = [generateCredential('2100000001'), generateCredential('2100000002')];
+  const tenants = accounts.map((credential, i) => ({
+    credential,
+    accountId: credential.accountId,
+    projectId: `0${i + 1}a2b3c4d5e6f708192a3b4c5d6e7f8${i}`,
+    token: `MIITtoken-${i}-${randomBytes(12).toString('hex')}`,
+  }));
+  const t = await startTestServer({
+    credentials: accounts,
+    huaweiTokens: tenants.map((x) => ({ token: x.token, projectId: x.projectId, accountId: x.accountId, region: REGION })),
+    ...options,
+  });
+  const tenant = (x: (typeof tenants)[number]): HuaweiTenant => ({
+    ...x,
+    sdk: huaweiSdk(t.handle, { ak: x.credential.accessKeyId, sk: x.credential.secretAccessKey, projectId: x.projectId }),
+    volc: sdkClient(t.handle, { credentials: x.credential, region: REGION }),
+    fetch: (method, path, body) => huaweiFetch(t.handle, method, path.replace('{project_id}', x.projectId), { token: x.token, body }),
+  });
+  return { t, a: tenant(tenants[0]), b: tenant(tenants[1]), close: () => t.handle.close() };
+}
+
+/**
+ * Headers for a request signed by the official SDK's AKSKSigner (for requests the tests then send,
+ * or change after signing, by hand). `headers` may carry X-Sdk-Date to sign at another time.
+ */
+export function officialSignature(
+  handle: Pick<ServerHandle, 'url'>,
+  credential: Credential,
+  request: { method: string; path: string; query?: Record<string, string | string[]>; headers?: Record<string, string>; data?: unknown },
+): Record<string, string> {
+  const creds = new BasicCredentials().withAk(credential.accessKeyId).withSk(credential.secretAccessKey);
+  const signed = AKSKSigner.sign(
+    {
+      endpoint: `${handle.url}${request.path}`,
+      method: request.method,
+      headers: { 'content-type': 'application/json', ...(request.headers ?? {}) },
+      queryParams: request.query ?? {},
+      data: request.data,
+    },
+    creds,
+  ) as Record<string, string>;
+  return signed;
 }
