@@ -279,6 +279,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     maxSkewMs: (options.maxSkewSeconds ?? DEFAULTS.maxSkewSeconds) * 1000,
     services: { secrets, backups },
     logger,
+    // the Huawei door's requests go to the same audit log; Version tells the doors apart
+    observe: (r) => audit.record({ ...r, action: r.operation, version: 'huawei-csms-v1' }),
   });
   const authenticator = new Authenticator({ credentials: registry, maxSkewMs: (options.maxSkewSeconds ?? DEFAULTS.maxSkewSeconds) * 1000 });
   const dispatcher = new Dispatcher({

@@ -8,7 +8,7 @@ import type { CredentialRegistry } from '../credentials';
 import type { Logger } from '../logger';
 import { HuaweiAuthenticator } from './authenticate';
 import type { HuaweiServices } from './operations';
-import { mountHuaweiDoor } from './router';
+import { mountHuaweiDoor, type HuaweiRequestRecord } from './router';
 import { HuaweiProjects, parseHuaweiTokenList, type HuaweiToken } from './tokens';
 
 export { HuaweiProjects, HuaweiTokenFormatError, parseHuaweiTokenList } from './tokens';
@@ -28,6 +28,8 @@ export interface HuaweiDoorWiring {
   maxSkewMs: number;
   services: HuaweiServices;
   logger: Logger;
+  /** every answered request (the audit log) */
+  observe?: (record: HuaweiRequestRecord) => void;
 }
 
 /** Returns the function that mounts the door (for createApp's `mount`). */
@@ -37,7 +39,10 @@ export function createHuaweiDoor(w: HuaweiDoorWiring): (app: express.Express) =>
     mountHuaweiDoor(app, {
       authenticator,
       services: w.services,
-      observe: (r) => w.logger.info('huawei request', { ...r, durationMs: undefined, ms: Math.round(r.durationMs * 100) / 100 }),
+      observe: (r) => {
+        w.observe?.(r);
+        w.logger.info('huawei request', { ...r, durationMs: undefined, ms: Math.round(r.durationMs * 100) / 100 });
+      },
       onInternalError: (error, requestId) => w.logger.error('internal error', { requestId, error: error instanceof Error ? error.stack : String(error) }),
     });
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { generateCredential } from '../../src';
 import { controlClient, type ControlClient } from '../support/control';
+import { startHuaweiTestServer } from '../support/huawei';
 import { actionQuery, sdkClient, startTestServer, type TestServer } from '../support/server';
 
 describe('audit log', () => {
@@ -139,6 +140,26 @@ describe('audit log', () => {
       expect(e.Code).toBe('InvalidParameter');
       expect(e.Message).toMatch(new RegExp(`^The request parameter ${parameter} is invalid\\.`));
     });
+  });
+});
+
+describe('audit log of the Huawei door', () => {
+  it('records its requests too, told apart by Version', async () => {
+    const h = await startHuaweiTestServer();
+    try {
+      const created = await h.a.fetch('POST', '/v1/{project_id}/secrets', { name: 'hw-audited', secret_string: 'hw-value' });
+      expect(created.status).toBe(200);
+      const refused = await h.a.fetch('GET', '/v1/{project_id}/secrets/hw-missing');
+      expect(refused.status).toBe(404);
+      const entries = await h.t.handle.audit.query({ order: 'oldest' });
+      expect(entries).toEqual([
+        expect.objectContaining({ version: 'huawei-csms-v1', action: 'CreateSecret', method: 'POST', accountId: h.a.accountId, status: 200, errorCode: null }),
+        expect.objectContaining({ version: 'huawei-csms-v1', action: 'ShowSecret', method: 'GET', secretName: 'hw-missing', status: 404, errorCode: expect.any(String) }),
+      ]);
+      expect(JSON.stringify(entries)).not.toContain('hw-value');
+    } finally {
+      await h.close();
+    }
   });
 });
 
