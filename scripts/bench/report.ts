@@ -1,0 +1,240 @@
+/**
+ * From samples to the summary: medians, ratios to the baselines, the targets of issue 5, and one
+ * Markdown table (readable in a terminal, pasteable in the README).
+ */
+import os from 'node:os';
+import type { BenchOptions } from './context';
+import { median } from './load';
+import type { ScaleAction, ScaleSamples } from './scale';
+import { SCALE_ACTIONS } from './scale';
+import type { StartupSamples } from './startup';
+import type { ActionSamples, Cell, ServerKind } from './throughput';
+import { SERVER_KINDS } from './throughput';
+
+export interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** MiB, the largest peak of the cells */
+  peakRssMiB: number;
+}
+
+export interface Target {
+  name: string;
+  goal: string;
+  measured: string;
+  met: boolean;
+}
+
+export interface Summary {
+  machine: { cpu: string; cores: number; node: string; platform: string; memoryGiB: number };
+  options: BenchOptions;
+  finishedAt: string;
+  throughput?: Array<{
+    action: string;
+    bodyBytes: number;
+    figures: Record<ServerKind, Figures>;
+    /** server ÷ baseline: throughput (higher is better) and p50 latency (lower is better) */
+    ratios: { rpsToNode: number; rpsToExpress: number; p50ToNode: number; p50ToExpress: number };
+  }>;
+  startup?: {
+    /** medians, ms */
+    processToHealthy: { bareNode: number; cliNewDb: number; cliExistingDb: number };
+    inProcess: { importMs: number; firstStartMs: number; warmStartMs: number };
+  };
+  scale?: {
+    sizes: Array<{ size: number; seedSeconds: number; figures: Record<ScaleAction, Figures> }>;
+    /** p50 at the largest size ÷ p50 at the smallest */
+    p50LargestToSmallest: Record<ScaleAction, number>;
+  };
+  targets: Target[];
+  samples: { throughput?: ActionSamples[]; startup?: StartupSamples; scale?: ScaleSamples[] };
+}
+
+export function machine(): Summary['machine'] {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  };
+}
+
+function figures(cells: readonly Cell[]): Figures {
+  return {
+    rps: median(cells.map((c) => c.rps)),
+    p50: median(cells.map((c) => c.p50)),
+    p99: median(cells.map((c) => c.p99)),
+    peakRssMiB: Math.max(...cells.map((c) => c.peakRss)) / 2 ** 20,
+  };
+}
+
+const fmt = {
+  rps: (n: number) => Math.round(n).toLocaleString('en-US'),
+  ms: (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1)),
+  ratio: (n: number) => `${n.toFixed(2)}×`,
+  mib: (n: number) => n.toFixed(0),
+};
+
+export function summarise(
+  options: BenchOptions,
+  samples: { throughput?: ActionSamples[]; startup?: StartupSamples; scale?: ScaleSamples[] },
+): Summary {
+  const summary: Summary = { machine: machine(), options, finishedAt: new Date().toISOString(), targets: [], samples };
+
+  if (samples.throughput) {
+    summary.throughput = samples.throughput.map((a) => {
+      const f = Object.fromEntries(SERVER_KINDS.map((k) => [k, figures(a.cells[k])])) as Record<ServerKind, Figures>;
+      return {
+        action: a.action,
+        bodyBytes: a.bodyBytes,
+        figures: f,
+        ratios: {
+          rpsToNode: f.server.rps / f.node.rps,
+          rpsToExpress: f.server.rps / f.express.rps,
+          p50ToNode: f.server.p50 / f.node.p50,
+          p50ToExpress: f.server.p50 / f.express.p50,
+        },
+      };
+    });
+    const get = summary.throughput.find((t) => t.action === 'GetSecretValue');
+    if (get) {
+      summary.targets.push({
+        name: 'signed GetSecretValue throughput',
+        goal: '≥ 0.6× bare express',
+        measured: `${fmt.ratio(get.ratios.rpsToExpress)} (${fmt.rps(get.figures.server.rps)} vs ${fmt.rps(get.figures.express.rps)} req/s)`,
+        met: get.ratios.rpsToExpress >= 0.6,
+      });
+    }
+  }
+
+  if (samples.startup) {
+    const s = samples.startup;
+    const processToHealthy = { bareNode: median(s.bareNode), cliNewDb: median(s.cliNewDb), cliExistingDb: median(s.cliExistingDb) };
+    const inProcess = {
+      importMs: median(s.inProcess.importMs),
+      firstStartMs: median(s.inProcess.firstStartMs),
+      warmStartMs: median(s.inProcess.warmStartMs),
+    };
+    summary.startup = { processToHealthy, inProcess };
+    const worstCli = Math.max(processToHealthy.cliNewDb, processToHealthy.cliExistingDb);
+    summary.targets.push(
+      {
+        name: 'process start to healthy',
+        goal: '≤ 3× bare node:http',
+        measured: `${fmt.ratio(worstCli / processToHealthy.bareNode)} (${fmt.ms(worstCli)} vs ${fmt.ms(processToHealthy.bareNode)} ms)`,
+        met: worstCli <= 3 * processToHealthy.bareNode,
+      },
+      {
+        name: 'in-process startServer() to ready',
+        goal: '≤ 30 ms',
+        measured: `${fmt.ms(inProcess.firstStartMs)} ms first call in a fresh process (${fmt.ms(inProcess.warmStartMs)} ms warm)`,
+        met: inProcess.firstStartMs <= 30,
+      },
+    );
+  }
+
+  if (samples.scale && samples.scale.length > 0) {
+    const sizes = samples.scale.map((s) => ({
+      size: s.size,
+      seedSeconds: s.seedSeconds,
+      figures: Object.fromEntries(SCALE_ACTIONS.map((a) => [a, figures(s.cells[a])])) as Record<ScaleAction, Figures>,
+    }));
+    const first = sizes[0];
+    const last = sizes[sizes.length - 1];
+    const p50LargestToSmallest = Object.fromEntries(
+      SCALE_ACTIONS.map((a) => [a, last.figures[a].p50 / first.figures[a].p50]),
+    ) as Record<ScaleAction, number>;
+    summary.scale = { sizes, p50LargestToSmallest };
+    for (const a of SCALE_ACTIONS) {
+      summary.targets.push({
+        name: `${a} latency at ${last.size.toLocaleString('en-US')} secrets`,
+        goal: `≤ 1.2× at ${first.size.toLocaleString('en-US')}`,
+        measured: `${fmt.ratio(p50LargestToSmallest[a])} (p50 ${fmt.ms(last.figures[a].p50)} vs ${fmt.ms(first.figures[a].p50)} ms)`,
+        met: p50LargestToSmallest[a] <= 1.2,
+      });
+    }
+  }
+  return summary;
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
+  return [line(headers), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map(line)].join('\n');
+}
+
+export function render(summary: Summary): string {
+  const m = summary.machine;
+  const o = summary.options;
+  const out: string[] = [
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}`,
+    `Load: autocannon, ${o.connections} connections, ${o.seconds} s per cell, ${o.rounds} alternating round(s); medians shown${o.quick ? ' (QUICK MODE: rough figures)' : ''}`,
+  ];
+  if (summary.throughput) {
+    const rows: string[][] = [];
+    for (const t of summary.throughput) {
+      for (const kind of SERVER_KINDS) {
+        const f = t.figures[kind];
+        const isServer = kind === 'server';
+        rows.push([
+          kind === 'server' ? `${t.action} (${t.bodyBytes} B)` : '',
+          kind === 'server' ? 'volc-secrets' : kind === 'node' ? 'bare node:http' : 'bare express',
+          fmt.rps(f.rps),
+          fmt.ms(f.p50),
+          fmt.ms(f.p99),
+          fmt.mib(f.peakRssMiB),
+          isServer ? fmt.ratio(t.ratios.rpsToNode) : '',
+          isServer ? fmt.ratio(t.ratios.rpsToExpress) : '',
+          isServer ? `${fmt.ratio(t.ratios.p50ToNode)} / ${fmt.ratio(t.ratios.p50ToExpress)}` : '',
+        ]);
+      }
+    }
+    out.push(
+      '',
+      'Throughput (signed requests; baselines answer a body of the same size and do no work)',
+      table(['Action (answer)', 'server', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MiB', 'req/s ÷ node', 'req/s ÷ express', 'p50 ÷ node / express'], rows),
+    );
+  }
+  if (summary.startup) {
+    const p = summary.startup.processToHealthy;
+    const i = summary.startup.inProcess;
+    out.push(
+      '',
+      'Start-up (medians)',
+      table(
+        ['what', 'ms', '÷ bare node:http'],
+        [
+          ['process → /healthz: bare node:http', fmt.ms(p.bareNode), '1.00×'],
+          ['process → /healthz: volc-secrets serve, new db file', fmt.ms(p.cliNewDb), fmt.ratio(p.cliNewDb / p.bareNode)],
+          ['process → /healthz: volc-secrets serve, existing db file', fmt.ms(p.cliExistingDb), fmt.ratio(p.cliExistingDb / p.bareNode)],
+          ['in-process: require the package', fmt.ms(i.importMs), ''],
+          ['in-process: first startServer() in a fresh process', fmt.ms(i.firstStartMs), ''],
+          ['in-process: startServer() again (warm)', fmt.ms(i.warmStartMs), ''],
+        ],
+      ),
+    );
+  }
+  if (summary.scale) {
+    const rows: string[][] = [];
+    for (const s of summary.scale.sizes) {
+      for (const a of SCALE_ACTIONS) {
+        const f = s.figures[a];
+        rows.push([a === SCALE_ACTIONS[0] ? s.size.toLocaleString('en-US') : '', a, fmt.rps(f.rps), fmt.ms(f.p50), fmt.ms(f.p99), fmt.mib(f.peakRssMiB)]);
+      }
+    }
+    const r = summary.scale.p50LargestToSmallest;
+    out.push(
+      '',
+      'Scale (DescribeSecrets: first page of 10; GetSecretValue: 1,000 names spread over the store)',
+      table(['secrets', 'Action', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MiB'], rows),
+      `p50 largest ÷ smallest: ${SCALE_ACTIONS.map((a) => `${a} ${fmt.ratio(r[a])}`).join(', ')}`,
+    );
+  }
+  if (summary.targets.length > 0) {
+    out.push('', 'Targets', table(['target', 'goal', 'measured', 'met'], summary.targets.map((t) => [t.name, t.goal, t.measured, t.met ? 'yes' : 'NO'])));
+  }
+  return out.join('\n');
+}
