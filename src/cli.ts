@@ -106,6 +106,7 @@ async function serve(args: string[]): Promise<number> {
     region: config.region,
     maxSkewSeconds: config.maxSkewSeconds,
     sweepSeconds: config.sweepSeconds,
+    auditMaxRows: config.auditMaxRows,
     seed: config.seed,
     huaweiTokens: config.huaweiTokens,
   });

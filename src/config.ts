@@ -27,6 +27,8 @@ export interface Config {
   maxSkewSeconds: number;
   /** VOLC_SECRETS_SWEEP_SECONDS: how often due deletions and rotations are performed */
   sweepSeconds: number;
+  /** VOLC_SECRETS_AUDIT_MAX_ROWS: audit log entries kept in the database (the oldest are pruned) */
+  auditMaxRows: number;
   /** VOLC_SECRETS_SEED: a JSON or YAML seed file loaded at start */
   seed?: string;
   /**
@@ -45,6 +47,7 @@ export const DEFAULTS: Readonly<Omit<Config, 'credentials' | 'huaweiTokens'>> = 
   region: 'cn-beijing',
   maxSkewSeconds: 900,
   sweepSeconds: 1,
+  auditMaxRows: 10_000,
 };
 
 export class ConfigError extends Error {}
@@ -115,6 +118,7 @@ export function resolveConfig(env: Record<string, string | undefined>, flags: Ov
   const portText = pick('port', 'VOLC_SECRETS_PORT');
   const skewText = env.VOLC_SECRETS_MAX_SKEW_SECONDS;
   const sweepText = env.VOLC_SECRETS_SWEEP_SECONDS;
+  const auditText = env.VOLC_SECRETS_AUDIT_MAX_ROWS;
   const region = pick('region', 'VOLC_SECRETS_REGION') ?? DEFAULTS.region;
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(region)) throw new ConfigError(`${origin('region', 'VOLC_SECRETS_REGION')} "${region}" is not a region name`);
   return {
@@ -127,6 +131,7 @@ export function resolveConfig(env: Record<string, string | undefined>, flags: Ov
     region,
     maxSkewSeconds: skewText ? integer('VOLC_SECRETS_MAX_SKEW_SECONDS', skewText, 0, 7 * 86400) : DEFAULTS.maxSkewSeconds,
     sweepSeconds: sweepText ? integer('VOLC_SECRETS_SWEEP_SECONDS', sweepText, 1, 3600) : DEFAULTS.sweepSeconds,
+    auditMaxRows: auditText ? integer('VOLC_SECRETS_AUDIT_MAX_ROWS', auditText, 1, 10_000_000) : DEFAULTS.auditMaxRows,
     seed: pick('seed', 'VOLC_SECRETS_SEED'),
     huaweiTokens,
   };

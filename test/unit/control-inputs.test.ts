@@ -1,3 +1,4 @@
+import { ConfigError, resolveConfig } from '../../src/config';
 import { parseDuration, MAX_DURATION_MS } from '../../src/control/duration';
 import { isLoopbackAddress } from '../../src/control/loopback';
 import { findOperation } from '../../src/control/operations';
@@ -42,5 +43,15 @@ describe('control operation table', () => {
     expect(findOperation('DELETE', '/faults')?.operation.name).toBe('ClearFaults');
     expect(findOperation('GET', '/nothing')).toBeNull();
     expect(findOperation('DELETE', '/faults/%E0%A4%A')).toBeNull();
+  });
+});
+
+describe('audit log size configuration', () => {
+  it('VOLC_SECRETS_AUDIT_MAX_ROWS sets the bound (default 10000); nonsense is refused', () => {
+    expect(resolveConfig({}).auditMaxRows).toBe(10_000);
+    expect(resolveConfig({ VOLC_SECRETS_AUDIT_MAX_ROWS: '250' }).auditMaxRows).toBe(250);
+    for (const bad of ['0', '-1', 'many', '1.5']) {
+      expect(() => resolveConfig({ VOLC_SECRETS_AUDIT_MAX_ROWS: bad })).toThrow(ConfigError);
+    }
   });
 });
