@@ -72,7 +72,7 @@ export async function exportSeed(options: ExportOptions): Promise<ExportResult> 
   }
 }
 
-/** Every secret of every account and region, in a stable order (account, region, oldest first, name). */
+/** Every secret of every account and region, by account, region and name: the same order after a round trip, stable diffs. */
 async function allSecrets(view: StoreView): Promise<Secret[]> {
   const all: Secret[] = [];
   for (const scope of await view.scopes()) {
@@ -82,7 +82,7 @@ async function allSecrets(view: StoreView): Promise<Secret[]> {
       inScope.push(...items);
       if (items.length < PAGE_SIZE || inScope.length >= total) break;
     }
-    all.push(...inScope.sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name)));
+    all.push(...inScope.sort((a, b) => (a.name < b.name ? -1 : 1)));
   }
   return all;
 }
