@@ -111,6 +111,7 @@ export async function openDatabase(file: string): Promise<OpenedDatabase> {
  */
 export async function openDatabaseReadOnly(file: string): Promise<Kysely<Database>> {
   if (file === MEMORY) throw new DatabaseOpenError('an in-memory database lives only inside its server; give a database file');
+  loadNativeBinding();
   let sqlite: BetterSqlite3.Database;
   try {
     sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding: nativeBinding as string } : {}) });
