@@ -7,6 +7,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import { MIGRATIONS } from '../../db/migrations';
+import { StatementCache } from './statement-cache';
 import type { Database } from './tables';
 
 export const MEMORY = ':memory:';
@@ -88,7 +89,7 @@ class StaticMigrations implements MigrationProvider {
 
 export async function openDatabase(file: string): Promise<OpenedDatabase> {
   const sqlite = openSqlite(file);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new StatementCache(sqlite) }) });
   const { error, results } = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();
   if (error) {
     await db.destroy();
