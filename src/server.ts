@@ -31,7 +31,7 @@ import { KyselyUnitOfWork } from './store/secret-repository';
 import type { Database } from './store/tables';
 import { JsonSchemaShapeChecker } from './validation/secret-shapes';
 import { SecretSeeder } from './domain/seeding';
-import { loadSeed, mergeSeedAccounts, readSeed, SeedError, type ParsedSeed, type SeedDocument } from './seed';
+import { addSeedHuaweiTokens, loadSeed, mergeSeedAccounts, readSeed, SeedError, type ParsedSeed, type SeedDocument } from './seed';
 import { seedLabel } from './seed/errors';
 import type { AuditEntry, AuditFilter } from './audit/audit-entry';
 import { AuditLog } from './audit/audit-log';
@@ -200,6 +200,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   if (accounts.length === 0) throw new StartupError('at least one credential is needed');
   const registry = new CredentialRegistry(accounts);
   const huaweiProjects = huaweiProjectsOf(options.huaweiTokens);
+  if (seed) addSeedHuaweiTokens(huaweiProjects, seed);
   if (registry.usesDevelopmentCredential() && !isLoopback(host)) {
     throw new StartupError(
       `refusing to listen on ${host} with the public development key pair; configure VOLC_SECRETS_CREDENTIALS or listen on 127.0.0.1`,

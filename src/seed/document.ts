@@ -54,10 +54,20 @@ export interface SeedAccountEntry {
   accountId: string | number;
 }
 
+/** An X-Auth-Token of the Huawei CSMS door and the account and region its project_id stands for. */
+export interface SeedHuaweiToken {
+  token: string;
+  projectId: string;
+  accountId: string | number;
+  region: string;
+}
+
 export interface SeedDocument {
   /** credentials accepted in addition to the configured ones */
   accounts?: SeedAccountEntry[];
   secrets?: SeedSecretEntry[];
   /** fault rules; their grammar belongs to the fault-injection module */
   faults?: unknown[];
+  /** tokens accepted by the Huawei door in addition to the configured ones */
+  huaweiTokens?: SeedHuaweiToken[];
 }

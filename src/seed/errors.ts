@@ -11,7 +11,7 @@ export function seedLabel(file: string | null): string {
 }
 
 /** `secrets[3] (db-password)`: the position, and the name when the entry has one. */
-export function entryLabel(list: 'secrets' | 'accounts', index: number, name: unknown): string {
+export function entryLabel(list: string, index: number, name: unknown): string {
   return typeof name === 'string' && name !== '' ? `${list}[${index}] (${name})` : `${list}[${index}]`;
 }
 

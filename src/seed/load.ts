@@ -6,6 +6,7 @@
 import type { Credential } from '../credentials';
 import { type DomainError, type DomainField, InvalidInputError, VersionNameConflictError } from '../domain/errors';
 import { DuplicateSeedEntryError, SeedEntryError, TooManyVersionsError, type SecretSeeder, type SeedSecret } from '../domain/seeding';
+import { HuaweiTokenFormatError, type HuaweiProjects } from '../huawei/tokens';
 import { SeedError, fieldProblem, seedLabel } from './errors';
 import type { ParsedSeed, SeedEntry } from './read';
 
@@ -41,6 +42,18 @@ export function mergeSeedAccounts(configured: readonly Credential[], seed: Parse
     }
   });
   return merged;
+}
+
+/** Adds the seed's Huawei tokens to the door's project table; a project may not change account or region. */
+export function addSeedHuaweiTokens(projects: HuaweiProjects, seed: ParsedSeed): void {
+  seed.huaweiTokens.forEach((token, i) => {
+    try {
+      projects.add(token);
+    } catch (e) {
+      if (e instanceof HuaweiTokenFormatError) throw new SeedError(`${seedLabel(seed.file)}: huaweiTokens[${i}] (${token.projectId}): ${e.message}.`);
+      throw e;
+    }
+  });
 }
 
 export interface SeedContext {

@@ -7,10 +7,11 @@
 import type { ErrorObject } from 'ajv';
 import { credentialProblem, type Credential } from '../credentials';
 import { SECRET_TYPE_RULES } from '../domain/secret-types';
+import { huaweiTokenProblem, type HuaweiToken } from '../huawei/tokens';
 import type { SeedSecret, SeedVersion } from '../domain/seeding';
 import { SECRET_TYPES, textValue, type SecretType, type SecretValue } from '../domain/types';
 import { describeSchemaError, validatorFor } from '../validation/schemas';
-import type { SeedAccountEntry, SeedDocument, SeedSecretEntry, SeedValue, SeedVersionEntry } from './document';
+import type { SeedAccountEntry, SeedDocument, SeedHuaweiToken, SeedSecretEntry, SeedValue, SeedVersionEntry } from './document';
 import { SeedError, entryLabel, fieldProblem, seedLabel } from './errors';
 import { readSeedFile } from './parse';
 
@@ -40,7 +41,11 @@ export interface ParsedSeed {
   secrets: SeedEntry[];
   /** kept as written; the fault-injection module reads them */
   faults: unknown[];
+  huaweiTokens: HuaweiToken[];
 }
+
+/** The field that names an entry of each list in messages (never a secret: not the token, not the key). */
+const LABEL_FIELD: Readonly<Record<string, string>> = { secrets: 'name', accounts: 'accessKeyId', huaweiTokens: 'projectId' };
 
 /** Reads (when given a path) and checks a seed document. Throws SeedError naming file, entry and field. */
 export function readSeed(input: string | SeedDocument): ParsedSeed {
@@ -54,6 +59,7 @@ export function readSeed(input: string | SeedDocument): ParsedSeed {
     accounts: (document.accounts ?? []).map((a, i) => readAccount(a, entryLabel('accounts', i, a.accessKeyId), file)),
     secrets: (document.secrets ?? []).map((s, i) => readSecret(s, entryLabel('secrets', i, s.name), file)),
     faults: document.faults ?? [],
+    huaweiTokens: (document.huaweiTokens ?? []).map((t, i) => readHuaweiToken(t, entryLabel('huaweiTokens', i, t.projectId), file)),
   };
 }
 
@@ -61,9 +67,9 @@ export function readSeed(input: string | SeedDocument): ParsedSeed {
 function describeGrammarError(error: ErrorObject, data: unknown): string {
   const [list, index, ...rest] = error.instancePath.split('/').slice(1);
   let sentence: string;
-  if ((list === 'secrets' || list === 'accounts') && index !== undefined) {
+  if (list in LABEL_FIELD && index !== undefined) {
     const item = (data as Record<string, unknown[]>)[list][Number(index)] as Record<string, unknown> | null;
-    const where = entryLabel(list, Number(index), item && typeof item === 'object' ? (list === 'secrets' ? item.name : item.accessKeyId) : undefined);
+    const where = entryLabel(list, Number(index), item && typeof item === 'object' ? item[LABEL_FIELD[list]] : undefined);
     const relative = { ...error, instancePath: rest.map((s) => '/' + s).join('') };
     sentence = rest.length === 0 ? describeSchemaError(relative, where) : `${where}: ${describeSchemaError(relative, '')}`;
   } else {
@@ -88,6 +94,13 @@ function readAccount(entry: SeedAccountEntry, label: string, file: string | null
   const problem = credentialProblem(account);
   if (problem) throw new SeedError(`${seedLabel(file)}: ${label}: ${problem}.`);
   return account;
+}
+
+function readHuaweiToken(entry: SeedHuaweiToken, label: string, file: string | null): HuaweiToken {
+  const token = { token: entry.token, projectId: entry.projectId, accountId: accountIdText(entry.accountId, label, file), region: entry.region };
+  const problem = huaweiTokenProblem(token);
+  if (problem) throw new SeedError(`${seedLabel(file)}: ${label}: ${problem}.`);
+  return token;
 }
 
 function readSecret(entry: SeedSecretEntry, label: string, file: string | null): SeedEntry {

@@ -11,6 +11,7 @@ import { startServer, type ServerHandle } from '../../src';
 import type { Credential } from '../../src/credentials';
 import { SeedError, type SeedDocument } from '../../src/seed';
 import { CLI, runToExit, startUntilReady } from '../support/child-process';
+import { huaweiFetch } from '../support/huawei';
 import { sdkClient, type SdkClient } from '../support/server';
 
 const TEAM_A: Credential = { accessKeyId: 'AKLTseedteamA00000000000000000001', secretAccessKey: 'c2VlZC10ZWFtLWEtc2VjcmV0LWtleS0wMDE=', accountId: '2100000101' };
@@ -191,6 +192,33 @@ describe('a valid seed', () => {
   });
 });
 
+describe('Huawei door tokens in a seed', () => {
+  it('are accepted by the Huawei door, scoped to their account and region', async () => {
+    const handle = await startServer({
+      credentials: [OPERATOR],
+      seed: {
+        accounts: [TEAM_A],
+        huaweiTokens: [{ token: 'seeded-huawei-token', projectId: 'proj-shanghai', accountId: 2100000101, region: 'cn-shanghai' }],
+        secrets: [
+          { name: 'shared-by-doors', region: 'cn-shanghai', value: 'both-doors-value' },
+          { name: 'other-region', value: 'beijing-only' },
+        ],
+      },
+    });
+    try {
+      const latest = await huaweiFetch(handle, 'GET', '/v1/proj-shanghai/secrets/shared-by-doors/versions/latest', { token: 'seeded-huawei-token' });
+      expect(latest.status).toBe(200);
+      expect(latest.body.version.secret_string).toBe('both-doors-value');
+      const elsewhere = await huaweiFetch(handle, 'GET', '/v1/proj-shanghai/secrets/other-region/versions/latest', { token: 'seeded-huawei-token' });
+      expect(elsewhere.status).toBe(404);
+      const unknown = await huaweiFetch(handle, 'GET', '/v1/proj-shanghai/secrets/shared-by-doors/versions/latest', { token: 'not-seeded' });
+      expect(unknown.status).toBe(401);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
 describe('an invalid seed', () => {
   /** Each starts with a valid entry, so "nothing loaded" is a real claim. */
   const VALID_FIRST = `accounts:
@@ -307,6 +335,25 @@ secrets:
         await handle.close();
       }
     }
+  });
+
+  it.each([
+    ['a malformed Huawei token entry', { huaweiTokens: [{ token: 'huawei-secret-token', projectId: 'bad project', accountId: '1', region: 'cn-beijing' }] }, 'seed: huaweiTokens[0] (bad project): project_id must be 1-64 characters'],
+    [
+      'a Huawei project given two regions',
+      {
+        huaweiTokens: [
+          { token: 'huawei-secret-token', projectId: 'p1', accountId: '1', region: 'cn-beijing' },
+          { token: 'huawei-secret-token-2', projectId: 'p1', accountId: '1', region: 'cn-shanghai' },
+        ],
+      },
+      'seed: huaweiTokens[1] (p1): project p1 is configured for two different accounts or regions',
+    ],
+    ['a Huawei token entry with an unknown field', { huaweiTokens: [{ token: 'huawei-secret-token', projectId: 'p1', accountId: '1', region: 'r', project: 'x' }] }, 'seed: huaweiTokens[0] (p1) has an unknown field project'],
+  ] as const)('%s: refused, naming the entry, never the token', async (_title, seed, says) => {
+    const message = await expectRejected(startServer({ seed: seed as unknown as SeedDocument }));
+    expect(message).toContain(says);
+    expect(message).not.toContain('huawei-secret-token');
   });
 
   it('names the document when it is given in-process', async () => {
