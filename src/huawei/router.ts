@@ -13,8 +13,11 @@ import { HuaweiError, huaweiError } from './error-catalogue';
 import { HUAWEI_OPERATIONS, type HuaweiOperation, type HuaweiServices } from './operations';
 
 export const HUAWEI_PREFIX = '/v1';
-/** Large enough for a 5 MiB secret_blob in JSON. */
-export const HUAWEI_MAX_BODY_BYTES = 8 * 1024 * 1024;
+/**
+ * Large enough for the largest blob: 100 versions of 30 KiB make a ~7.3 MB secret_blob (the sealed
+ * backup is base64 inside JSON, then base64url in the blob); UploadSecretBlob accepts up to 12 MiB.
+ */
+export const HUAWEI_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface HuaweiRequestRecord {
   requestId: string;

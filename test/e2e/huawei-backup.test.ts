@@ -130,6 +130,20 @@ describe('Huawei DownloadSecretBlob / UploadSecretBlob', () => {
     }
   });
 
+  it('backs up and restores the largest secret: 100 versions of 30 KiB', async () => {
+    const values = Array.from({ length: 100 }, (_, i) => `${i}:`.padEnd(30720, String.fromCharCode(97 + (i % 26))));
+    await s.a.volc.ok('CreateSecret', { SecretName: 'largest', SecretType: 'Generic', SecretValue: values[0] });
+    for (const value of values.slice(1)) await s.a.volc.ok('SetSecretValue', { SecretName: 'largest', SecretValue: value });
+    const downloaded = await s.a.fetch('GET', '/v1/{project_id}/secrets/largest/backup');
+    expect(downloaded.status).toBe(200);
+    expect(downloaded.body.secret_blob.length).toBeGreaterThan(5 * 1024 * 1024);
+    await s.a.fetch('DELETE', '/v1/{project_id}/secrets/largest');
+    expect((await upload(s.a, { secret_blob: downloaded.body.secret_blob })).status).toBe(200);
+    const versions = await s.a.volc.ok('DescribeSecretVersions', { SecretName: 'largest', PageSize: 100 });
+    expect(versions.PageInfo.TotalCount).toBe(100);
+    expect((await s.a.fetch('GET', '/v1/{project_id}/secrets/largest/versions/latest')).body.version.secret_string).toBe(values[99]);
+  });
+
   it('answers 404 for a missing secret and 400 CSMS.0103 for one pending deletion', async () => {
     const missing = await s.a.fetch('GET', '/v1/{project_id}/secrets/nothing-here/backup');
     expect(missing.status).toBe(404);
