@@ -96,7 +96,9 @@ function stripSymbols(target) {
     return 'done';
   } catch (e) {
     if (e.code === 'ENOENT') return 'skipped (no strip on PATH)';
-    throw new Error(`strip failed: ${String(e.stderr || e.message).trim()}`);
+    // only a size optimisation: after a failed strip, start again from a whole copy and go on
+    fs.copyFileSync(process.execPath, target);
+    return `skipped (strip failed: ${String(e.stderr || e.message).trim().split('\n')[0]})`;
   }
 }
 
