@@ -4,6 +4,7 @@
  */
 import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core';
 import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
+import { ConfigError, resolveConfig } from '../../src/config';
 import { CredentialRegistry, generateCredential } from '../../src/credentials';
 import { HuaweiAuthenticator, type HuaweiWireRequest } from '../../src/huawei/authenticate';
 import { HuaweiError } from '../../src/huawei/error-catalogue';
@@ -145,5 +146,16 @@ describe('secret_blob codec', () => {
   it('round-trips the three sealed fields exactly', () => {
     const sealed = { dataKey: Buffer.from('wrapped key bytes').toString('base64'), data: '{"Format":"x","Iv":"aa==","Ciphertext":"bb=="}', signature: Buffer.alloc(32, 9).toString('base64') };
     expect(decodeSecretBlob(encodeSecretBlob(sealed))).toEqual(sealed);
+  });
+});
+
+describe('VOLC_SECRETS_HUAWEI_TOKENS in the configuration', () => {
+  it('is read from the environment, and a malformed value names the variable', () => {
+    expect(resolveConfig({ VOLC_SECRETS_HUAWEI_TOKENS: 't1:p1:2100000001:cn-beijing' }).huaweiTokens).toEqual([
+      { token: 't1', projectId: 'p1', accountId: '2100000001', region: 'cn-beijing' },
+    ]);
+    expect(resolveConfig({}).huaweiTokens).toEqual([]);
+    expect(() => resolveConfig({ VOLC_SECRETS_HUAWEI_TOKENS: 't1:p1' })).toThrow(ConfigError)
+    expect(() => resolveConfig({ VOLC_SECRETS_HUAWEI_TOKENS: 't1:p1' })).toThrow(/VOLC_SECRETS_HUAWEI_TOKENS is malformed/);
   });
 });
