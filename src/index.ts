@@ -8,6 +8,8 @@ export type { Credential } from './credentials';
 export { DEVELOPMENT_CREDENTIAL, generateCredential } from './credentials';
 export type { SweepReport } from './domain/secrets-service';
 export { VERSION } from './version';
+export { SeedError } from './seed';
+export type { SeedDocument, SeedSecretEntry, SeedVersionEntry, SeedAccountEntry, SeedHuaweiToken, SeedRotation, SeedValue } from './seed';
 export { LocalControlClient, LocalControlError } from './jest/control-client';
 export type { FaultRuleSpec } from './jest/control-client';
 export type { FaultRule, FaultRuleInput } from './faults/fault-rule';
