@@ -321,12 +321,13 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   server.keepAliveTimeout = 5000;
   // requests Node's parser refuses or its timers give up on still get an envelope (not a bare status line)
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    const answered = answerClientError(err, socket, { requestTimeoutMs });
+    const requestId = newRequestId();
+    const answered = answerClientError(err, socket, { requestTimeoutMs, requestId });
     if (!answered) return;
     logger.info('request', { method: null, action: null, status: answered.status, errorCode: answered.code });
     // refused before anything was parsed: who and what are unknown
     audit.record({
-      requestId: newRequestId(),
+      requestId,
       method: '',
       action: null,
       version: null,

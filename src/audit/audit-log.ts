@@ -63,7 +63,7 @@ export class AuditLog {
       at: Math.round(now - elapsed),
       clockAt: Math.round(this.options.clock.now() - elapsed),
       requestId: r.requestId,
-      method: bounded(r.method, FIELD_LIMITS.method),
+      method: bounded(r.method || null, FIELD_LIMITS.method),
       accessKeyId: bounded(r.accessKeyId, FIELD_LIMITS.accessKeyId),
       accountId: bounded(r.accountId, FIELD_LIMITS.accountId),
       region: bounded(r.region, FIELD_LIMITS.region),

@@ -61,14 +61,18 @@ type SocketWithResponse = Duplex & { _httpMessage?: { headersSent?: boolean } | 
  * yet (as Node itself does with its bare answers), then closes the connection. Returns the error
  * answered, or null when the client was already gone.
  */
-export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, limits: { requestTimeoutMs: number }): ApiError | null {
+export function answerClientError(
+  err: NodeJS.ErrnoException,
+  socket: Duplex,
+  limits: { requestTimeoutMs: number; /** the answer's RequestId (the audit log records it too) */ requestId?: string },
+): ApiError | null {
   const s = socket as SocketWithResponse;
   if (err.code === 'ECONNRESET' || !s.writable) {
     s.destroy();
     return null;
   }
   const error = clientApiError(err.code, limits.requestTimeoutMs);
-  if (!s._httpMessage?.headersSent) s.end(clientErrorResponse(error));
+  if (!s._httpMessage?.headersSent) s.end(clientErrorResponse(error, limits.requestId));
   else s.destroy();
   return error;
 }

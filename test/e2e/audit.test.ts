@@ -3,6 +3,7 @@
  * signature), queryable in-process and through the control API, bounded, and free of values.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -76,6 +77,22 @@ describe('audit log', () => {
     expect(tooLarge.status).toBe(413);
     const [refused] = await t.handle.audit.query({ outcome: 'RequestEntityTooLarge' });
     expect(refused).toMatchObject({ status: 413, method: 'POST' });
+  });
+
+  it('records a request Node refused before it reached us (oversized headers), under the RequestId answered', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: t.handle.port, path: '/?Action=DescribeSecrets', headers: { 'X-Padding': 'p'.repeat(200 * 1024) } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer.status).toBe(413);
+    const requestId = JSON.parse(answer.body).ResponseMetadata.RequestId;
+    const [entry] = await t.handle.audit.query({ requestId });
+    expect(entry).toMatchObject({ requestId, method: null, action: null, accessKeyId: null, status: 413, errorCode: 'RequestEntityTooLarge' });
   });
 
   describe('queries', () => {
