@@ -3,6 +3,7 @@
  * volc-secrets: argv + environment + .env → Config → startServer().
  */
 import { isSea } from 'node:sea';
+import { UsageError, parseFlags } from './cli-flags';
 import { ConfigError, readDotEnv, resolveConfig, type Config, type Overrides } from './config';
 import { DEVELOPMENT_CREDENTIAL } from './credentials';
 import { MasterKeyError } from './crypto/master-key';
@@ -50,28 +51,6 @@ const FLAG_NAMES: Record<string, keyof Overrides> = {
   '--seed': 'seed',
 };
 
-class UsageError extends Error {}
-
-export function parseFlags(args: string[], names: Record<string, string> = FLAG_NAMES): { flags: Record<string, string>; help: boolean } {
-  const flags: Record<string, string> = {};
-  let help = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '-h' || arg === '--help') {
-      help = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const key = names[name];
-    if (!key) throw new UsageError(`unknown option ${arg}`);
-    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined) throw new UsageError(`option ${name} needs a value`);
-    flags[key] = value;
-  }
-  return { flags, help };
-}
-
 function printBanner(config: Config, handle: ServerHandle): void {
   const out = process.stdout;
   if (config.credentials.length === 0) {
@@ -90,7 +69,7 @@ function printBanner(config: Config, handle: ServerHandle): void {
 }
 
 async function serve(args: string[]): Promise<number> {
-  const { flags, help } = parseFlags(args);
+  const { flags, help } = parseFlags(args, FLAG_NAMES);
   if (help) {
     process.stdout.write(SERVE_HELP + '\n');
     return 0;

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { UsageError, parseFlags } from '../cli-flags';
 import { ConfigError, readDotEnv, resolveConfig } from '../config';
 import { MasterKeyError } from '../crypto/master-key';
 import { DatabaseOpenError } from '../store/database';
@@ -27,38 +28,9 @@ Options:
 Secrets pending deletion are left out (a seed cannot express that state), and so are the
 accounts: credentials are configuration, not data.`;
 
-const VALUE_FLAGS = { '--db': 'db', '--master-key-file': 'masterKeyFile', '--format': 'format', '--output': 'output' } as const;
-type ValueFlag = (typeof VALUE_FLAGS)[keyof typeof VALUE_FLAGS];
-const FORMATS: readonly SeedFormat[] = ['json', 'yaml'];
-
-interface ExportArgs {
-  values: Partial<Record<ValueFlag, string>>;
-  includeValues: boolean;
-  help: boolean;
-}
-
-class ExportUsageError extends Error {}
-
-function parseExportArgs(args: readonly string[]): ExportArgs {
-  const parsed: ExportArgs = { values: {}, includeValues: false, help: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '-h' || arg === '--help') parsed.help = true;
-    else if (arg === '--include-values') parsed.includeValues = true;
-    else {
-      const eq = arg.indexOf('=');
-      const name = eq > 0 ? arg.slice(0, eq) : arg;
-      const key = VALUE_FLAGS[name as keyof typeof VALUE_FLAGS];
-      if (!key) throw new ExportUsageError(`unknown option ${arg}`);
-      const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined) throw new ExportUsageError(`option ${name} needs a value`);
-      parsed.values[key] = value;
-    }
-  }
-  const format = parsed.values.format;
-  if (format !== undefined && !FORMATS.includes(format as SeedFormat)) throw new ExportUsageError(`--format must be json or yaml, not "${format}"`);
-  return parsed;
-}
+const FLAG_NAMES = { '--db': 'db', '--master-key-file': 'masterKeyFile', '--format': 'format', '--output': 'output' } as const;
+const INCLUDE_VALUES = '--include-values';
+const FORMATS: readonly string[] = ['json', 'yaml'] satisfies SeedFormat[];
 
 /** Replaces the file in one step (a reader never sees half an export); new files are private to the user. */
 function writePrivateFile(file: string, text: string): void {
@@ -75,22 +47,23 @@ function writePrivateFile(file: string, text: string): void {
 /** Runs the command; returns the exit code (0 done, 1 failed, 2 bad usage). */
 export async function runExportCommand(args: readonly string[]): Promise<number> {
   try {
-    const parsed = parseExportArgs(args);
-    if (parsed.help) {
+    const { flags, switches, help } = parseFlags(args, FLAG_NAMES, [INCLUDE_VALUES]);
+    if (help) {
       process.stdout.write(EXPORT_HELP + '\n');
       return 0;
     }
-    const { db, masterKeyFile, format: formatFlag, output } = parsed.values;
+    const { db, masterKeyFile, format: formatFlag, output } = flags;
+    if (formatFlag !== undefined && !FORMATS.includes(formatFlag)) throw new UsageError(`--format must be json or yaml, not "${formatFlag}"`);
     const config = resolveConfig({ ...readDotEnv(), ...process.env }, { db, masterKeyFile });
     const format = (formatFlag as SeedFormat | undefined) ?? (output ? formatByExtension(output) : undefined) ?? 'json';
-    const { document, skipped } = await exportSeed({ db: config.db, masterKeyFile: config.masterKeyFile, includeValues: parsed.includeValues });
+    const { document, skipped } = await exportSeed({ db: config.db, masterKeyFile: config.masterKeyFile, includeValues: switches.has(INCLUDE_VALUES) });
     const text = formatSeed(document, format);
     if (output) writePrivateFile(output, text);
     else process.stdout.write(text);
     if (skipped.length > 0) process.stderr.write(`volc-secrets export: left out ${skipped.length} secret(s) pending deletion: ${skipped.join(', ')}\n`);
     return 0;
   } catch (e) {
-    if (e instanceof ExportUsageError) {
+    if (e instanceof UsageError) {
       process.stderr.write(`volc-secrets export: ${e.message} (see volc-secrets export --help)\n`);
       return 2;
     }
