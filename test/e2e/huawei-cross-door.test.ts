@@ -181,6 +181,19 @@ describe('Huawei and Volcengine doors over one store', () => {
     expect((await s.a.volc.ok('DescribeSecret', { SecretName: 'trn-key' })).Secret.EncryptionKey).toBe(trn);
   });
 
+  it('a disabled secret (seeded) shows DISABLED and its value is refused with 400 CSMS.0104', async () => {
+    const seeded = await startHuaweiTestServer({ seed: { secrets: [{ name: 'switched-off', value: 'v', state: 'Disable', accountId: '2100000001' }] } });
+    try {
+      const shown = await seeded.a.fetch('GET', '/v1/{project_id}/secrets/switched-off');
+      expect(shown.body.secret.state).toBe('DISABLED');
+      const read = await seeded.a.fetch('GET', '/v1/{project_id}/secrets/switched-off/versions/latest');
+      expect(read.status).toBe(400);
+      expect(read.body).toEqual({ error_code: 'CSMS.0104', error_msg: 'The secret is disabled.' });
+    } finally {
+      await seeded.close();
+    }
+  });
+
   it("keeps accounts apart: another account's project and SDK see nothing", async () => {
     expect((await s.b.fetch('GET', '/v1/{project_id}/secrets/from-huawei')).status).toBe(404);
     expect((await s.b.volc.fail('DescribeSecret', { SecretName: 'from-huawei' })).Code).toBe('Not Found');
