@@ -77,6 +77,23 @@ function requestReadError(err: unknown): HuaweiError | null {
   return null;
 }
 
+/** A record for a request not (yet) known to be anyone's: filled in as the request is understood. */
+function newRecord(method: string, operation: string | null, params: Readonly<Record<string, string | undefined>> = {}): HuaweiRequestRecord {
+  return {
+    requestId: randomUUID().replace(/-/g, ''),
+    method,
+    operation,
+    projectId: params.project_id ?? null,
+    accessKeyId: null,
+    accountId: null,
+    region: null,
+    secretName: params.secret_name?.slice(0, 128) ?? null,
+    status: 200,
+    errorCode: null,
+    durationMs: 0,
+  };
+}
+
 export function huaweiRouter(options: HuaweiDoorOptions): express.Router {
   const router = express.Router();
   router.use(express.raw({ type: () => true, limit: HUAWEI_MAX_BODY_BYTES }));
@@ -86,6 +103,9 @@ export function huaweiRouter(options: HuaweiDoorOptions): express.Router {
     if (body === undefined) res.status(status).end();
     else res.status(status).json(body);
     options.observe?.({ ...record, status, durationMs: performance.now() - started });
+  };
+  const sendError = (res: Response, record: HuaweiRequestRecord, started: number, error: HuaweiError) => {
+    send(res, { ...record, errorCode: error.errorCode }, started, error.status, error.body());
   };
 
   const toError = (e: unknown, requestId: string): HuaweiError => {
@@ -98,19 +118,7 @@ export function huaweiRouter(options: HuaweiDoorOptions): express.Router {
   const handler = (operation: HuaweiOperation) => async (req: Request, res: Response) => {
     const started = performance.now();
     const params = req.params as Record<string, string>;
-    const record: HuaweiRequestRecord = {
-      requestId: randomUUID().replace(/-/g, ''),
-      method: req.method,
-      operation: operation.name,
-      projectId: params.project_id ?? null,
-      accessKeyId: null,
-      accountId: null,
-      region: null,
-      secretName: params.secret_name?.slice(0, 128) ?? null,
-      status: 200,
-      errorCode: null,
-      durationMs: 0,
-    };
+    const record = newRecord(req.method, operation.name, params);
     try {
       const wire = wireRequest(req, params.project_id);
       const caller: HuaweiCaller = options.authenticator.authenticate(wire);
@@ -119,9 +127,7 @@ export function huaweiRouter(options: HuaweiDoorOptions): express.Router {
       const result = await operation.handle({ caller, params, body, services: options.services });
       send(res, record, started, result.status, result.body);
     } catch (e) {
-      const error = toError(e, record.requestId);
-      record.errorCode = error.errorCode;
-      send(res, record, started, error.status, error.body());
+      sendError(res, record, started, toError(e, record.requestId));
     }
   };
 
@@ -132,18 +138,16 @@ export function huaweiRouter(options: HuaweiDoorOptions): express.Router {
 
   // Anything else under /v1: the gateway's "no such API", before any authentication.
   router.use((req: Request, res: Response) => {
-    const error = huaweiError('ApiNotFound', req.method, req.originalUrl.split('?')[0].slice(0, 256));
-    const record = { requestId: randomUUID().replace(/-/g, ''), method: req.method, operation: null, projectId: null, accessKeyId: null };
-    send(res, { ...record, accountId: null, region: null, secretName: null, status: error.status, errorCode: error.errorCode, durationMs: 0 }, performance.now(), error.status, error.body());
+    const path = req.originalUrl.split('?')[0].slice(0, 256);
+    sendError(res, newRecord(req.method, null), performance.now(), huaweiError('ApiNotFound', req.method, path));
   });
 
   // Body-reading failures and anything unforeseen.
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const requestId = randomUUID().replace(/-/g, '');
-    const error = requestReadError(err) ?? toError(err, requestId);
+    const record = newRecord(req.method, null);
+    const error = requestReadError(err) ?? toError(err, record.requestId);
     if (res.headersSent) return;
-    const record = { requestId, method: req.method, operation: null, projectId: null, accessKeyId: null, accountId: null, region: null, secretName: null };
-    send(res, { ...record, status: error.status, errorCode: error.errorCode, durationMs: 0 }, performance.now(), error.status, error.body());
+    sendError(res, record, performance.now(), error);
   });
   return router;
 }
