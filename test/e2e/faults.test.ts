@@ -2,6 +2,9 @@
  * Fault injection observed through the official SDK: rules set through the control API, in-process,
  * from startServer options and from a seed document.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startServer } from '../../src';
 import { seededRandom } from '../../src/faults/random';
 import { controlClient, type ControlClient } from '../support/control';
@@ -180,6 +183,28 @@ describe('fault rules at start', () => {
       expect((await sdk.fail('GetSecretValue', { SecretName: 'x1' })).Code).toBe('UndefinedError');
     } finally {
       await handle.close();
+    }
+  });
+
+  it('come from a YAML seed file, and a wrong one names the file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'volc-faults-'));
+    try {
+      const good = path.join(dir, 'good.yaml');
+      fs.writeFileSync(good, 'faults:\n  - action: GetSecretValue\n    secretName: db\n    error: FlowLimitExceeded\n    count: 2\n  - action: "*"\n    delayMs: 5\n    probability: 0.5\n    seed: 42\n');
+      const handle = await startServer({ seed: good });
+      try {
+        expect(handle.faults.list()).toEqual([
+          expect.objectContaining({ action: 'GetSecretValue', secretName: 'db', error: 'FlowLimitExceeded', remaining: 2 }),
+          expect.objectContaining({ action: '*', error: null, delayMs: 5, probability: 0.5, seed: 42 }),
+        ]);
+      } finally {
+        await handle.close();
+      }
+      const bad = path.join(dir, 'bad.yaml');
+      fs.writeFileSync(bad, 'faults:\n  - action: GetSecretValue\n    error: FlowLimitExceeded\n    count: 0\n');
+      await expect(startServer({ seed: bad })).rejects.toThrow(`seed file ${bad}: faults[0] (GetSecretValue): count: must be a whole number from 1 to 1000000`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
