@@ -25,9 +25,17 @@ export interface SecretListFilter {
 /** Selects one version of a secret. */
 export type VersionSelector = { byId: string } | { byName: string } | { byStage: 'CURRENT' };
 
+/** A secret and one of its versions, read together; `version` is absent when the selector matches none. */
+export interface SecretWithStoredVersion {
+  secret: Secret;
+  version: StoredVersion | undefined;
+}
+
 /** Reads and writes of secrets and versions. Inside `UnitOfWork.run` they form one transaction. */
 export interface SecretRepository {
   findSecret(scope: Scope, name: string): Promise<Secret | undefined>;
+  /** the secret with this name and the version the selector picks, in one read (the hot path of GetSecretValue) */
+  findSecretWithVersion(scope: Scope, name: string, selector: VersionSelector): Promise<SecretWithStoredVersion | undefined>;
   /** the secrets with these names, in any order; missing names are simply absent */
   findSecrets(scope: Scope, names: readonly string[]): Promise<Secret[]>;
   /** which project holds the name in this scope, if any secret does */

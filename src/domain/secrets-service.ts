@@ -181,8 +181,10 @@ export class SecretsService {
 
   async getValue(scope: Scope, name: string, query: VersionQuery = {}): Promise<SecretWithVersion> {
     const reader = this.deps.uow.reader;
-    const secret = this.requireActive(await this.load(reader, scope, name));
-    const stored = await this.findVersion(reader, secret, query);
+    // the secret and the version asked for in one read: this is the hottest path of all
+    const found = await reader.findSecretWithVersion(scope, name, versionSelector(query));
+    const secret = this.requireActive(await this.live(reader, found?.secret, name));
+    const stored = checkVersion(secret, found?.version, query);
     return { secret, version: this.openVersion(secret, stored) };
   }
 
@@ -361,7 +363,11 @@ export class SecretsService {
 
   /** Loads a secret by name; a secret whose deletion window has ended is purged and reported missing. */
   async load(repo: SecretRepository, scope: Scope, name: string): Promise<Secret> {
-    const secret = await repo.findSecret(scope, name);
+    return this.live(repo, await repo.findSecret(scope, name), name);
+  }
+
+  /** The secret found under `name`, unless there is none or its deletion window has ended (then it is purged). */
+  private async live(repo: SecretRepository, secret: Secret | undefined, name: string): Promise<Secret> {
     if (!secret) throw new NotFoundError('secret', name);
     if (isPastDeletion(secret, this.clock.now())) {
       await repo.deleteSecret(secret.id);
@@ -453,21 +459,6 @@ export class SecretsService {
     return version;
   }
 
-  private async findVersion(repo: SecretRepository, secret: Secret, query: VersionQuery): Promise<StoredVersion> {
-    const selector: VersionSelector = query.versionId
-      ? { byId: query.versionId }
-      : query.versionName
-        ? { byName: query.versionName }
-        : { byStage: 'CURRENT' };
-    const stored = await repo.findVersion(secret.id, selector);
-    const label = query.versionId ?? query.versionName;
-    if (!stored) throw new NotFoundError('version', label ?? `${secret.name}:CURRENT`);
-    if (query.versionId && query.versionName && stored.name !== query.versionName) {
-      throw new InvalidInputError('versionName', `does not name the version ${query.versionId}.`);
-    }
-    return stored;
-  }
-
   private async applyRetention(repo: SecretRepository, secret: Secret): Promise<void> {
     const limit = SECRET_TYPE_RULES[secret.type].versionLimit;
     const all = await repo.allVersions(secret.id);
@@ -500,6 +491,23 @@ export class SecretsService {
       throw new InvalidInputError('encryptionKey', 'must be a key TRN: trn:kms:<region>:<account>:keyrings/<keyring>/keys/<key>.');
     }
   }
+}
+
+/** Which version a query asks for: by id (VersionName then only has to agree), by name, else CURRENT. */
+function versionSelector(query: VersionQuery): VersionSelector {
+  if (query.versionId) return { byId: query.versionId };
+  if (query.versionName) return { byName: query.versionName };
+  return { byStage: 'CURRENT' };
+}
+
+/** The version the query asked for, or the error saying why there is none. */
+function checkVersion(secret: Secret, stored: StoredVersion | undefined, query: VersionQuery): StoredVersion {
+  const label = query.versionId ?? query.versionName;
+  if (!stored) throw new NotFoundError('version', label ?? `${secret.name}:CURRENT`);
+  if (query.versionId && query.versionName && stored.name !== query.versionName) {
+    throw new InvalidInputError('versionName', `does not name the version ${query.versionId}.`);
+  }
+  return stored;
 }
 
 /** The deletion window has ended: the secret is gone for every purpose, swept or not. */

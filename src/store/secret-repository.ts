@@ -3,7 +3,7 @@
  * else; the SQL is kysely's portable builder (LIKE on lower(), ||-free, no SQLite functions).
  */
 import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { SecretListFilter, SecretRepository, UnitOfWork, VersionSelector } from '../domain/ports';
+import type { SecretListFilter, SecretRepository, SecretWithStoredVersion, UnitOfWork, VersionSelector } from '../domain/ports';
 import type {
   Page,
   PageRequest,
@@ -16,6 +16,7 @@ import type {
   ValueKind,
   VersionStage,
 } from '../domain/types';
+import { PrecompiledQuery } from './compiled-query';
 import type { Database, SecretVersionsTable, SecretsTable } from './tables';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -96,18 +97,119 @@ function containsAny(eb: SecretsExpr, column: 'name' | 'trn' | 'description', ne
   return eb.or(needles.map((n) => sql<boolean>`lower(${eb.ref(column)}) like ${containsPattern(n)} escape '\\'`));
 }
 
+// ---- the hot path's lookups, compiled once (see compiled-query.ts) ------------------------------
+
+interface ByName {
+  accountId: string;
+  region: string;
+  name: string;
+}
+
+const FIND_SECRET = new PrecompiledQuery<ByName, Selectable<SecretsTable>>((db, slot) =>
+  db
+    .selectFrom('secrets')
+    .selectAll()
+    .where('account_id', '=', slot('accountId'))
+    .where('region', '=', slot('region'))
+    .where('name', '=', slot('name')),
+);
+
+type SelectorKind = 'byId' | 'byName' | 'byStage';
+const VERSION_COLUMN: Record<SelectorKind, 'id' | 'name' | 'stage'> = { byId: 'id', byName: 'name', byStage: 'stage' };
+
+function selectorValue(selector: VersionSelector): { kind: SelectorKind; value: string } {
+  if ('byId' in selector) return { kind: 'byId', value: selector.byId };
+  if ('byName' in selector) return { kind: 'byName', value: selector.byName };
+  return { kind: 'byStage', value: selector.byStage };
+}
+
+function perSelector<Q>(make: (column: 'id' | 'name' | 'stage') => Q): Record<SelectorKind, Q> {
+  return { byId: make(VERSION_COLUMN.byId), byName: make(VERSION_COLUMN.byName), byStage: make(VERSION_COLUMN.byStage) };
+}
+
+const FIND_VERSION = perSelector(
+  (column) =>
+    new PrecompiledQuery<{ secretId: string; value: string }, Selectable<SecretVersionsTable>>((db, slot) =>
+      db.selectFrom('secret_versions').selectAll().where('secret_id', '=', slot('secretId')).where(column, '=', slot('value')),
+    ),
+);
+
+/** The secret and (left-joined) the one version the selector picks: one statement for GetSecretValue. */
+const FIND_SECRET_WITH_VERSION = perSelector(
+  (column) =>
+    new PrecompiledQuery<ByName & { value: string }, Selectable<SecretsTable> & JoinedVersionColumns>((db, slot) =>
+      db
+        .selectFrom('secrets')
+        .leftJoin('secret_versions as v', (join) => join.onRef('v.secret_id', '=', 'secrets.id').on(`v.${column}`, '=', slot('value')))
+        .selectAll('secrets')
+        .select([
+          'v.id as v_id',
+          'v.name as v_name',
+          'v.stage as v_stage',
+          'v.sequence as v_sequence',
+          'v.created_at as v_created_at',
+          'v.kind as v_kind',
+          'v.wrapped_key as v_wrapped_key',
+          'v.iv as v_iv',
+          'v.ciphertext as v_ciphertext',
+        ])
+        .where('secrets.account_id', '=', slot('accountId'))
+        .where('secrets.region', '=', slot('region'))
+        .where('secrets.name', '=', slot('name')),
+    ),
+);
+
+/** The version's columns as the left join gives them (all null when no version matched). */
+interface JoinedVersionColumns {
+  v_id: string | null;
+  v_name: string | null;
+  v_stage: string | null;
+  v_sequence: number | null;
+  v_created_at: number | null;
+  v_kind: string | null;
+  v_wrapped_key: Buffer | null;
+  v_iv: Buffer | null;
+  v_ciphertext: Buffer | null;
+}
+
+function joinedVersion(row: JoinedVersionColumns, secretId: string): StoredVersion | undefined {
+  if (row.v_id === null) return undefined;
+  return toVersion({
+    secret_id: secretId,
+    id: row.v_id,
+    name: row.v_name,
+    stage: row.v_stage as string,
+    sequence: row.v_sequence as number,
+    created_at: row.v_created_at as number,
+    kind: row.v_kind as string,
+    wrapped_key: row.v_wrapped_key as Buffer,
+    iv: row.v_iv as Buffer,
+    ciphertext: row.v_ciphertext as Buffer,
+  });
+}
+
+const SECRETS_DUE_FOR_DELETION = new PrecompiledQuery<{ now: number; limit: number }, Selectable<SecretsTable>>((db, slot) =>
+  db
+    .selectFrom('secrets')
+    .selectAll()
+    .where('delete_at', '<=', slot('now'))
+    .where('state', '=', 'PendingDelete')
+    .orderBy('delete_at')
+    .limit(slot('limit')),
+);
+
 export class KyselySecretRepository implements SecretRepository {
   constructor(private readonly db: Db) {}
 
   async findSecret(scope: Scope, name: string): Promise<Secret | undefined> {
-    const row = await this.db
-      .selectFrom('secrets')
-      .selectAll()
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
-      .where('name', '=', name)
-      .executeTakeFirst();
+    const row = await FIND_SECRET.executeTakeFirst(this.db, { accountId: scope.accountId, region: scope.region, name });
     return row && toSecret(row);
+  }
+
+  async findSecretWithVersion(scope: Scope, name: string, selector: VersionSelector): Promise<SecretWithStoredVersion | undefined> {
+    const { kind, value } = selectorValue(selector);
+    const row = await FIND_SECRET_WITH_VERSION[kind].executeTakeFirst(this.db, { accountId: scope.accountId, region: scope.region, name, value });
+    return row && { secret: toSecret(row), version: joinedVersion(row, row.id) };
   }
 
   async findSecrets(scope: Scope, names: readonly string[]): Promise<Secret[]> {
@@ -177,11 +279,8 @@ export class KyselySecretRepository implements SecretRepository {
   }
 
   async findVersion(secretId: string, selector: VersionSelector): Promise<StoredVersion | undefined> {
-    let q = this.db.selectFrom('secret_versions').selectAll().where('secret_id', '=', secretId);
-    if ('byId' in selector) q = q.where('id', '=', selector.byId);
-    else if ('byName' in selector) q = q.where('name', '=', selector.byName);
-    else q = q.where('stage', '=', selector.byStage);
-    const row = await q.executeTakeFirst();
+    const { kind, value } = selectorValue(selector);
+    const row = await FIND_VERSION[kind].executeTakeFirst(this.db, { secretId, value });
     return row && toVersion(row);
   }
 
@@ -265,14 +364,7 @@ export class KyselySecretRepository implements SecretRepository {
   }
 
   async secretsDueForDeletion(now: number, limit: number): Promise<Secret[]> {
-    const rows = await this.db
-      .selectFrom('secrets')
-      .selectAll()
-      .where('delete_at', '<=', now)
-      .where('state', '=', 'PendingDelete')
-      .orderBy('delete_at')
-      .limit(limit)
-      .execute();
+    const rows = await SECRETS_DUE_FOR_DELETION.execute(this.db, { now, limit });
     return rows.map(toSecret);
   }
 
