@@ -17,15 +17,30 @@ export interface ServerProcess {
   readyMs: number;
   /** ms from spawn() to the first answered GET /healthz */
   healthyMs: number;
-  peakRss: PeakRss;
+  meter: ProcessMeter;
   stop(): Promise<void>;
 }
 
-/** Peak resident memory of a process over a window: VmHWM after resetting it via clear_refs, else sampling. */
-export class PeakRss {
+/** What a process used over a window: peak resident memory and CPU time. */
+export interface Usage {
+  /** bytes */
+  peakRss: number;
+  /** ms of CPU (user + system), 10 ms resolution */
+  cpuMs: number;
+}
+
+const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/**
+ * Measures a process from /proc: peak RSS as VmHWM after resetting it through clear_refs (or by
+ * sampling VmRSS where that is not allowed), and CPU time from /proc/PID/stat. CPU time per request
+ * stays meaningful when other work shares the machine, where requests per second do not.
+ */
+export class ProcessMeter {
   private sampler: NodeJS.Timeout | null = null;
   private sampled = 0;
   private canReset = true;
+  private cpuAtStart = 0;
 
   constructor(private readonly pid: number) {}
 
@@ -36,17 +51,18 @@ export class PeakRss {
     } catch {
       this.canReset = false;
     }
-    this.sampled = this.field('VmRSS');
+    this.sampled = this.status('VmRSS');
     if (!this.canReset) {
-      this.sampler = setInterval(() => (this.sampled = Math.max(this.sampled, this.field('VmRSS'))), 50);
+      this.sampler = setInterval(() => (this.sampled = Math.max(this.sampled, this.status('VmRSS'))), 50);
       this.sampler.unref();
     }
+    this.cpuAtStart = this.cpuMs();
   }
 
-  /** bytes */
-  read(): number {
+  read(): Usage {
     this.stopSampling();
-    return this.canReset ? this.field('VmHWM') : Math.max(this.sampled, this.field('VmRSS'));
+    const peakRss = this.canReset ? this.status('VmHWM') : Math.max(this.sampled, this.status('VmRSS'));
+    return { peakRss, cpuMs: this.cpuMs() - this.cpuAtStart };
   }
 
   private stopSampling(): void {
@@ -54,10 +70,21 @@ export class PeakRss {
     this.sampler = null;
   }
 
-  private field(name: 'VmRSS' | 'VmHWM'): number {
+  private status(name: 'VmRSS' | 'VmHWM'): number {
     try {
       const m = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${this.pid}/status`, 'utf8'));
       return m ? Number(m[1]) * 1024 : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  private cpuMs(): number {
+    try {
+      const stat = fs.readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      // fields after the command name (which may contain spaces) start at state; utime and stime are the 12th and 13th
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
     } catch {
       return 0;
     }
@@ -139,7 +166,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       url,
       readyMs,
       healthyMs,
-      peakRss: new PeakRss(pid),
+      meter: new ProcessMeter(pid),
       stop: async () => {
         if (child.exitCode === null && child.signalCode === null) {
           child.kill('SIGTERM');

@@ -17,6 +17,8 @@ export interface Figures {
   p99: number;
   /** MiB, the largest peak of the cells */
   peakRssMiB: number;
+  /** µs of server CPU per request */
+  cpuUs: number;
 }
 
 export interface Target {
@@ -35,7 +37,7 @@ export interface Summary {
     bodyBytes: number;
     figures: Record<ServerKind, Figures>;
     /** server ÷ baseline: throughput (higher is better) and p50 latency (lower is better) */
-    ratios: { rpsToNode: number; rpsToExpress: number; p50ToNode: number; p50ToExpress: number };
+    ratios: { rpsToNode: number; rpsToExpress: number; p50ToNode: number; p50ToExpress: number; cpuToExpress: number };
   }>;
   startup?: {
     /** medians, ms */
@@ -68,6 +70,7 @@ function figures(cells: readonly Cell[]): Figures {
     p50: median(cells.map((c) => c.p50)),
     p99: median(cells.map((c) => c.p99)),
     peakRssMiB: Math.max(...cells.map((c) => c.peakRss)) / 2 ** 20,
+    cpuUs: median(cells.map((c) => c.cpuPerRequestUs)),
   };
 }
 
@@ -76,6 +79,7 @@ const fmt = {
   ms: (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1)),
   ratio: (n: number) => `${n.toFixed(2)}×`,
   mib: (n: number) => n.toFixed(0),
+  us: (n: number) => n.toFixed(0),
 };
 
 export function summarise(
@@ -96,6 +100,7 @@ export function summarise(
           rpsToExpress: f.server.rps / f.express.rps,
           p50ToNode: f.server.p50 / f.node.p50,
           p50ToExpress: f.server.p50 / f.express.p50,
+          cpuToExpress: f.server.cpuUs / f.express.cpuUs,
         },
       };
     });
@@ -104,7 +109,9 @@ export function summarise(
       summary.targets.push({
         name: 'signed GetSecretValue throughput',
         goal: '≥ 0.6× bare express',
-        measured: `${fmt.ratio(get.ratios.rpsToExpress)} (${fmt.rps(get.figures.server.rps)} vs ${fmt.rps(get.figures.express.rps)} req/s)`,
+        measured:
+          `${fmt.ratio(get.ratios.rpsToExpress)} (${fmt.rps(get.figures.server.rps)} vs ${fmt.rps(get.figures.express.rps)} req/s); ` +
+          `by CPU per request ${fmt.ratio(1 / get.ratios.cpuToExpress)} (${fmt.us(get.figures.server.cpuUs)} vs ${fmt.us(get.figures.express.cpuUs)} µs)`,
         met: get.ratios.rpsToExpress >= 0.6,
       });
     }
@@ -185,6 +192,7 @@ export function render(summary: Summary): string {
           fmt.rps(f.rps),
           fmt.ms(f.p50),
           fmt.ms(f.p99),
+          fmt.us(f.cpuUs),
           fmt.mib(f.peakRssMiB),
           isServer ? fmt.ratio(t.ratios.rpsToNode) : '',
           isServer ? fmt.ratio(t.ratios.rpsToExpress) : '',
@@ -195,7 +203,7 @@ export function render(summary: Summary): string {
     out.push(
       '',
       'Throughput (signed requests; baselines answer a body of the same size and do no work)',
-      table(['Action (answer)', 'server', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MiB', 'req/s ÷ node', 'req/s ÷ express', 'p50 ÷ node / express'], rows),
+      table(['Action (answer)', 'server', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'peak RSS MiB', 'req/s ÷ node', 'req/s ÷ express', 'p50 ÷ node / express'], rows),
     );
   }
   if (summary.startup) {
@@ -222,14 +230,14 @@ export function render(summary: Summary): string {
     for (const s of summary.scale.sizes) {
       for (const a of SCALE_ACTIONS) {
         const f = s.figures[a];
-        rows.push([a === SCALE_ACTIONS[0] ? s.size.toLocaleString('en-US') : '', a, fmt.rps(f.rps), fmt.ms(f.p50), fmt.ms(f.p99), fmt.mib(f.peakRssMiB)]);
+        rows.push([a === SCALE_ACTIONS[0] ? s.size.toLocaleString('en-US') : '', a, fmt.rps(f.rps), fmt.ms(f.p50), fmt.ms(f.p99), fmt.us(f.cpuUs), fmt.mib(f.peakRssMiB)]);
       }
     }
     const r = summary.scale.p50LargestToSmallest;
     out.push(
       '',
       'Scale (DescribeSecrets: first page of 10; GetSecretValue: 1,000 names spread over the store)',
-      table(['secrets', 'Action', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MiB'], rows),
+      table(['secrets', 'Action', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'peak RSS MiB'], rows),
       `p50 largest ÷ smallest: ${SCALE_ACTIONS.map((a) => `${a} ${fmt.ratio(r[a])}`).join(', ')}`,
     );
   }

@@ -16,6 +16,8 @@ export const SERVER_KINDS: readonly ServerKind[] = ['server', 'node', 'express']
 export interface Cell extends LoadResult {
   /** bytes, the server process's peak resident memory during the cell */
   peakRss: number;
+  /** µs of the server process's CPU time per answered request (robust to other load on the machine) */
+  cpuPerRequestUs: number;
 }
 
 export interface ActionSamples {
@@ -48,9 +50,10 @@ export async function probe(url: string, source: RequestSource, action: string):
 }
 
 export async function measureCell(server: ServerProcess, source: RequestSource, options: BenchOptions, seconds = options.seconds): Promise<Cell> {
-  server.peakRss.start();
+  server.meter.start();
   const load = await runLoad(server.url, source, seconds, options.connections);
-  return { ...load, peakRss: server.peakRss.read() };
+  const usage = server.meter.read();
+  return { ...load, peakRss: usage.peakRss, cpuPerRequestUs: (usage.cpuMs * 1000) / Math.max(1, load.ok + load.failed) };
 }
 
 export async function measureThroughput(options: BenchOptions, scratch: Scratch, log: (line: string) => void): Promise<ActionSamples[]> {
