@@ -9,6 +9,7 @@ import {
   InvalidSecretTypeError,
   NameConflictError,
   NotFoundError,
+  StoreBusyError,
   VersionNameConflictError,
   type DomainField,
 } from '../domain/errors';
@@ -42,5 +43,6 @@ export function toApiError(e: DomainError): ApiError {
   if (e instanceof InvalidSecretStateError) return apiError('InvalidSecretStatus', e.state);
   if (e instanceof InvalidInputError) return invalidParameter(VOLCENGINE_PARAMETER[e.field], e.reason.charAt(0).toUpperCase() === e.reason.charAt(0) ? e.reason : `It ${e.reason}`);
   if (e instanceof ForeignBackupError) return apiError('AccessDenied');
+  if (e instanceof StoreBusyError) return apiError('ServiceUnavailableTemp');
   return apiError('UndefinedError');
 }

@@ -72,6 +72,16 @@ export class InvalidInputError extends DomainError {
   }
 }
 
+/**
+ * The store stayed locked by another writer (another process on the same file) for longer than it
+ * waits. Nothing was changed; trying again later can succeed.
+ */
+export class StoreBusyError extends DomainError {
+  constructor() {
+    super('the store is busy');
+  }
+}
+
 /** A backup that belongs to another account: refused without saying more. */
 export class ForeignBackupError extends DomainError {
   constructor() {

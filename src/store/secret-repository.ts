@@ -3,6 +3,7 @@
  * else; the SQL is kysely's portable builder (LIKE on lower(), ||-free, no SQLite functions).
  */
 import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { StoreBusyError } from '../domain/errors';
 import type { SecretListFilter, SecretRepository, SecretWithStoredVersion, UnitOfWork, VersionSelector } from '../domain/ports';
 import type {
   Page,
@@ -397,7 +398,13 @@ export class KyselyUnitOfWork implements UnitOfWork {
 
   run<T>(work: (repo: SecretRepository) => Promise<T>): Promise<T> {
     return this.db.connection().execute(async (conn) => {
-      await sql`begin immediate`.execute(conn);
+      try {
+        await sql`begin immediate`.execute(conn);
+      } catch (e) {
+        // still locked by another connection after busy_timeout: a retryable refusal, not an internal error
+        if ((e as { code?: unknown }).code === 'SQLITE_BUSY') throw new StoreBusyError();
+        throw e;
+      }
       let result: T;
       try {
         result = await work(new KyselySecretRepository(conn));
