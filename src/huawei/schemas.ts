@@ -3,7 +3,8 @@
  * Huawei bodies share no schema with the Volcengine Actions. Imported statically so the bundled
  * binary carries them. Error sentences come from the shared describeSchemaError.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import CreateSecret from '../../schemas/huawei/CreateSecret.json';
 import RdsValue from '../../schemas/huawei/RDS.value.json';
 import UploadSecretBlob from '../../schemas/huawei/UploadSecretBlob.json';
@@ -14,7 +15,10 @@ export type HuaweiSchemaId = 'huawei/CreateSecret' | 'huawei/UploadSecretBlob' |
 const SCHEMAS: ReadonlyArray<Record<string, unknown>> = [CreateSecret, UploadSecretBlob, RdsValue];
 
 function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: false, strict: true, verbose: true });
+  // loaded on first use, not at start-up
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: AjvClass } = require('ajv') as typeof import('ajv');
+  const ajv = new AjvClass({ allErrors: false, strict: true, verbose: true });
   // CSMS counts description and secret_string limits in bytes, not characters.
   ajv.addKeyword({
     keyword: 'maxBytes',

@@ -4,7 +4,6 @@
  * Written so that seeding a fresh server from the output gives the same secrets, versions and values.
  */
 import { randomUUID } from 'node:crypto';
-import YAML from 'yaml';
 import { EnvelopeCipher } from '../crypto/envelope-cipher';
 import { defaultMasterKeyPath, masterKeyCheck, readMasterKeyFile } from '../crypto/master-key';
 import { systemClock } from '../domain/clock';
@@ -143,5 +142,9 @@ function intervalText(seconds: number): string {
 }
 
 export function formatSeed(document: SeedDocument, format: SeedFormat): string {
-  return format === 'json' ? JSON.stringify(document, null, 2) + '\n' : YAML.stringify(document, { lineWidth: 0, aliasDuplicateObjects: false });
+  if (format === 'json') return JSON.stringify(document, null, 2) + '\n';
+  // loaded only when exporting YAML, not at every start of the CLI
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const YAML = require('yaml') as typeof import('yaml');
+  return YAML.stringify(document, { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { SeedError, seedLabel } from './errors';
 
 export type SeedFormat = 'json' | 'yaml';
@@ -39,6 +38,9 @@ function parseJson(text: string, file: string): unknown {
 }
 
 function parseYaml(text: string, file: string): unknown {
+  // loaded only when a seed file is read, not at every start
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const YAML = require('yaml') as typeof import('yaml');
   const document = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   const error = document.errors[0];
   if (error) {

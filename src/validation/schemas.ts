@@ -3,7 +3,8 @@
  * so that start-up does not pay for actions nobody calls. Schemas are imported statically so the
  * bundled binary carries them.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import BackupSecret from '../../schemas/actions/BackupSecret.json';
 import BatchGetSecretValue from '../../schemas/actions/BatchGetSecretValue.json';
 import CancelSecretDeletion from '../../schemas/actions/CancelSecretDeletion.json';
@@ -57,7 +58,10 @@ export const ALL_SCHEMAS: readonly JsonSchema[] = [
 ] as JsonSchema[];
 
 function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
+  // loaded on first use, not at start-up: the server answers /healthz without having needed it
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: AjvClass } = require('ajv') as typeof import('ajv');
+  const ajv = new AjvClass({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
   // Byte limits: the cloud counts SecretValue and ExtendedConfig in bytes, not characters.
   ajv.addKeyword({
     keyword: 'maxBytes',
