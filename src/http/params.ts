@@ -62,13 +62,69 @@ function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The body as text. Bytes that are not UTF-8 are refused rather than replaced with U+FFFD: a value
+ * must come back exactly as it was sent, or not be stored at all.
+ */
+function bodyText(body: Buffer): string {
+  try {
+    return strictUtf8.decode(body);
+  } catch {
+    throw invalidParameter('Body', 'It is not valid UTF-8.');
+  }
+}
+
+/** `a=1&b=x+y` → pairs, refusing malformed percent-encoding (URLSearchParams would silently replace it). */
+function formPairs(text: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const part of text.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const [rawKey, rawValue] = eq === -1 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)];
+    const decode = (raw: string, name: string) => {
+      try {
+        return decodeURIComponent(raw.replace(/\+/g, ' '));
+      } catch {
+        throw invalidParameter(name, 'It is not valid percent-encoded UTF-8.');
+      }
+    };
+    const key = decode(rawKey, 'Body');
+    pairs.push([key, decode(rawValue, key)]);
+  }
+  return pairs;
+}
+
+/**
+ * The first top-level parameter holding a string (at any depth) that UTF-8 cannot represent.
+ * Iterative: a hostile body may nest thousands of levels deep.
+ */
+function illFormedParameter(params: Params): string | null {
+  for (const [key, value] of Object.entries(params)) {
+    const pending: unknown[] = [key, value];
+    while (pending.length > 0) {
+      const v = pending.pop();
+      if (typeof v === 'string') {
+        if (LONE_SURROGATE.test(v)) return key;
+      } else if (Array.isArray(v)) {
+        for (const x of v) pending.push(x);
+      } else if (v !== null && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) pending.push(k, x);
+      }
+    }
+  }
+  return null;
+}
+
 /** Reads the body according to its Content-Type. Throws InvalidParameter for a body it cannot read. */
 export function parseBody(body: Buffer, contentType: string | undefined): ParsedBody {
   if (body.length === 0) return { typed: {}, text: {} };
   const type = mediaType(contentType);
-  const text = body.toString('utf8');
+  const text = bodyText(body);
   if (type === 'application/x-www-form-urlencoded') {
-    return { typed: {}, text: pairsToParams([...new URLSearchParams(text)]) };
+    return { typed: {}, text: pairsToParams(formPairs(text)) };
   }
   if (type === 'application/json' || type.endsWith('+json') || ((type === '' || type === 'text/plain') && /^\s*\{/.test(text))) {
     let parsed: unknown;
@@ -78,6 +134,10 @@ export function parseBody(body: Buffer, contentType: string | undefined): Parsed
       throw invalidParameter('Body', 'It is not valid JSON.');
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidParameter('Body', 'It must be a JSON object.');
+    const illFormed = illFormedParameter(parsed as Params);
+    if (illFormed !== null) {
+      throw invalidParameter(illFormed, 'It contains an unpaired UTF-16 surrogate (\\uD800-\\uDFFF), which cannot be stored as UTF-8.');
+    }
     return { typed: parsed as Params, text: {} };
   }
   if (type === '' || type === 'text/plain') {

@@ -85,6 +85,8 @@ export interface RawRequest {
   path?: string;
   query?: Array<[string, string]>;
   body?: string;
+  /** raw body bytes (sent and signed as they are), instead of `body` */
+  bodyBytes?: Buffer;
   headers?: Record<string, string>;
   /** sign with these instead of the server's first credential */
   credentials?: Credential;
@@ -109,7 +111,7 @@ export interface RawResponse {
 export async function rawRequest(handle: ServerHandle, r: RawRequest): Promise<RawResponse> {
   const query = r.query ?? [];
   const body = r.body ?? '';
-  const method = r.method ?? (body ? 'POST' : 'GET');
+  const method = r.method ?? (body || r.bodyBytes ? 'POST' : 'GET');
   const path = r.path ?? '/';
   let headers: Record<string, string> = { ...(r.headers ?? {}) };
   if (r.sign !== false) {
@@ -123,7 +125,7 @@ export async function rawRequest(handle: ServerHandle, r: RawRequest): Promise<R
       path,
       query,
       headers,
-      body,
+      body: r.bodyBytes ?? body,
       now: r.signedAt ?? Date.now(),
     });
   }
@@ -133,7 +135,7 @@ export async function rawRequest(handle: ServerHandle, r: RawRequest): Promise<R
   const res = await fetch(`${handle.url}${path}${qs ? '?' + qs : ''}`, {
     method,
     headers: sent.headers,
-    body: method === 'GET' || method === 'HEAD' ? undefined : sent.body,
+    body: method === 'GET' || method === 'HEAD' ? undefined : (r.bodyBytes ?? sent.body),
   });
   const text = await res.text();
   let parsed: Envelope;
