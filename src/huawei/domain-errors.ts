@@ -11,6 +11,7 @@ import {
   InvalidSecretTypeError,
   NameConflictError,
   NotFoundError,
+  StoreBusyError,
   VersionNameConflictError,
   type DomainField,
 } from '../domain/errors';
@@ -52,5 +53,6 @@ export function toHuaweiError(e: DomainError): HuaweiError {
     const sentence = /^[A-Z]/.test(e.reason) ? e.reason : `${parameter} ${e.reason}`;
     return invalidHuaweiParameter(parameter, sentence);
   }
+  if (e instanceof StoreBusyError) return huaweiError('ServiceUnavailable');
   return huaweiError('InternalError');
 }

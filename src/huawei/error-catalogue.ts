@@ -22,6 +22,8 @@ export const HUAWEI_ERROR_CATALOGUE = {
   SecretExists: { errorCode: 'CSMS.0201', status: 400, template: 'The secret name [%s] already exists.' },
   /** local */
   InternalError: { errorCode: 'CSMS.0001', status: 500, template: 'Internal error. Please contact the administrator.' },
+  /** local: the store stayed locked by another connection; retryable */
+  ServiceUnavailable: { errorCode: 'CSMS.0099', status: 503, template: 'The service is busy. Please retry later.' },
 
   AuthenticationFailed: { errorCode: 'APIGW.0301', status: 401, template: 'Incorrect IAM authentication information: %s' },
   ProjectForbidden: { errorCode: 'APIGW.0302', status: 403, template: 'The caller is not authorized to access project %s.' },

@@ -9,6 +9,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { toApiError } from '../../src/actions/domain-errors';
 import { StoreBusyError } from '../../src/domain/errors';
+import { toHuaweiError } from '../../src/huawei/domain-errors';
 import { openDatabase, type OpenedDatabase } from '../../src/store/database';
 import { KyselyUnitOfWork } from '../../src/store/secret-repository';
 
@@ -62,5 +63,10 @@ describe('a unit of work while another connection holds the write lock', () => {
   it('is answered 503 ServiceUnavailableTemp on the Volcengine wire', () => {
     const error = toApiError(new StoreBusyError());
     expect({ code: error.code, status: error.status, codeN: error.codeN }).toEqual({ code: 'ServiceUnavailableTemp', status: 503, codeN: 100014 });
+  });
+
+  it('is answered 503 CSMS.0099 (retryable, not a 500) on the Huawei wire', () => {
+    const error = toHuaweiError(new StoreBusyError());
+    expect({ code: error.errorCode, status: error.status }).toEqual({ code: 'CSMS.0099', status: 503 });
   });
 });
