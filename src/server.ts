@@ -3,6 +3,7 @@
  * Used by the CLI and, directly, by test suites (in-memory, port 0, fresh credentials, quiet).
  */
 import type { AddressInfo } from 'node:net';
+import fs from 'node:fs';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -151,19 +152,30 @@ function parseSeedFaults(seed: ParsedSeed): FaultRuleSpec[] {
   }
 }
 
-function loadMasterKey(db: string, file: string | undefined): LoadedMasterKey {
-  if (file) return readMasterKeyFile(file);
+/**
+ * The default key: fresh for memory; for a file database, the key file beside it, created on first
+ * start. A database that already holds sealed values never gets a new key: that key could open nothing.
+ */
+function loadDefaultMasterKey(db: string, databaseHasKey: boolean): LoadedMasterKey {
   if (db === MEMORY) return ephemeralMasterKey();
-  return loadOrCreateMasterKey(defaultMasterKeyPath(db));
+  const file = defaultMasterKeyPath(db);
+  if (databaseHasKey && !fs.existsSync(file)) {
+    throw new StartupError(`database ${db} was sealed with a master key, but its key file ${file} is missing; put it back or give VOLC_SECRETS_MASTER_KEY_FILE`);
+  }
+  return loadOrCreateMasterKey(file);
+}
+
+async function storedKeyCheck(db: Kysely<Database>): Promise<string | undefined> {
+  const row = await db.selectFrom('store_meta').select('value').where('key', '=', 'master_key_check').executeTakeFirst();
+  return row?.value;
 }
 
 /** Refuses to open a database with a master key other than the one it was created with. */
-async function bindMasterKey(db: Kysely<Database>, key: Buffer, file: string): Promise<void> {
+async function bindMasterKey(db: Kysely<Database>, stored: string | undefined, key: Buffer, file: string): Promise<void> {
   const check = masterKeyCheck(key);
-  const row = await db.selectFrom('store_meta').select('value').where('key', '=', 'master_key_check').executeTakeFirst();
-  if (!row) {
+  if (stored === undefined) {
     await db.insertInto('store_meta').values({ key: 'master_key_check', value: check }).execute();
-  } else if (row.value !== check) {
+  } else if (stored !== check) {
     throw new StartupError(`database ${file} was created with a different master key; give the matching VOLC_SECRETS_MASTER_KEY_FILE`);
   }
 }
@@ -213,8 +225,9 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   const opened = await openDatabase(dbFile);
   let masterKey: LoadedMasterKey;
   try {
-    masterKey = givenKey ?? loadMasterKey(dbFile, undefined);
-    await bindMasterKey(opened.db, masterKey.key, dbFile);
+    const stored = await storedKeyCheck(opened.db);
+    masterKey = givenKey ?? loadDefaultMasterKey(dbFile, stored !== undefined);
+    await bindMasterKey(opened.db, stored, masterKey.key, dbFile);
   } catch (e) {
     await opened.close();
     throw e;
