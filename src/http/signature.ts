@@ -5,13 +5,14 @@
  * own negative-case tests, so the algorithm lives in exactly one place. See
  * ../shared/reference/volcengine-signing.md for what each official SDK sends.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 export const ALGORITHM = 'HMAC-SHA256';
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  // one-shot: no Hash object per call (every request hashes its canonical request, often its body)
+  return hash('sha256', data, 'hex');
 }
 
 function hmac(key: Buffer | string, data: string): Buffer {
@@ -28,8 +29,12 @@ export function deriveSigningKey(secretKey: string, date: string, region: string
 
 /** RFC 3986 percent-encoding: unreserved characters pass, every other UTF-8 byte becomes %XX. */
 export function uriEncode(value: string): string {
+  // most keys and values are all unreserved characters: nothing to encode
+  if (UNRESERVED_ONLY.test(value)) return value;
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 }
+
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
 
 export type QueryPairs = ReadonlyArray<readonly [string, string]>;
 
@@ -133,14 +138,18 @@ export type AuthorizationParseError =
 export function parseAuthorization(header: string): ParsedAuthorization | AuthorizationParseError {
   const trimmed = header.trim();
   if (!trimmed.startsWith(ALGORITHM + ' ')) return { problem: 'algorithm' };
-  const fields = new Map<string, string>();
+  let credential: string | undefined;
+  let signedHeaders: string | undefined;
+  let signature: string | undefined;
   for (const part of trimmed.slice(ALGORITHM.length + 1).split(',')) {
     const eq = part.indexOf('=');
-    if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    // a field given twice: the last one counts
+    if (name === 'Credential') credential = part.slice(eq + 1).trim();
+    else if (name === 'SignedHeaders') signedHeaders = part.slice(eq + 1).trim();
+    else if (name === 'Signature') signature = part.slice(eq + 1).trim();
   }
-  const credential = fields.get('Credential');
-  const signedHeaders = fields.get('SignedHeaders');
-  const signature = fields.get('Signature');
   if (!credential) return { problem: 'missing', part: 'Credential' };
   if (signedHeaders === undefined) return { problem: 'missing', part: 'SignedHeaders' };
   if (!signature) return { problem: 'missing', part: 'Signature' };
