@@ -21,9 +21,37 @@ export interface ResponseMetadata {
  * upper-case hex characters, e.g. `20240808093135197096064007CC0E1A`.
  */
 export function newRequestId(now = Date.now()): string {
-  const stamp = new Date(now + 8 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return stamp + randomBytes(9).toString('hex').toUpperCase();
+  return beijingStamp(now) + randomHex.next();
 }
+
+/** Every request needs an id: format the time once per second, not once per request. */
+let stampSecond = NaN;
+let stampText = '';
+function beijingStamp(now: number): string {
+  const second = Math.floor(now / 1000);
+  if (second !== stampSecond) {
+    stampSecond = second;
+    stampText = new Date(now + 8 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  }
+  return stampText;
+}
+
+const ID_RANDOM_BYTES = 9;
+
+/** Random bytes drawn from the CSPRNG a few kilobytes at a time rather than nine at a time. */
+const randomHex = {
+  pool: Buffer.alloc(0),
+  offset: 0,
+  next(): string {
+    if (this.offset + ID_RANDOM_BYTES > this.pool.length) {
+      this.pool = randomBytes(ID_RANDOM_BYTES * 512);
+      this.offset = 0;
+    }
+    const hex = this.pool.toString('hex', this.offset, this.offset + ID_RANDOM_BYTES).toUpperCase();
+    this.offset += ID_RANDOM_BYTES;
+    return hex;
+  },
+};
 
 export interface EnvelopeContext {
   requestId: string;
