@@ -199,6 +199,35 @@ const SECRETS_DUE_FOR_DELETION = new PrecompiledQuery<{ now: number; limit: numb
     .limit(slot('limit')),
 );
 
+interface CountParams {
+  accountId: string;
+  region: string;
+  projectName: string;
+}
+
+const COUNT_IN_SCOPE = new PrecompiledQuery<CountParams, { total: number | null }>((db, slot) =>
+  db
+    .selectFrom('secret_counts')
+    .select((eb) => eb.fn.sum<number>('n').as('total'))
+    .where('account_id', '=', slot('accountId'))
+    .where('region', '=', slot('region')),
+);
+
+const COUNT_IN_PROJECT = new PrecompiledQuery<CountParams, { total: number | null }>((db, slot) =>
+  db
+    .selectFrom('secret_counts')
+    .select('n as total')
+    .where('account_id', '=', slot('accountId'))
+    .where('region', '=', slot('region'))
+    .where('project_name', '=', slot('projectName')),
+);
+
+/** True when the filter narrows by nothing but the project: then the kept counts answer TotalCount. */
+function onlyScopeAndProject(filter: SecretListFilter): boolean {
+  const { projectName: _project, ...others } = filter;
+  return Object.values(others).every((v) => v === undefined || (Array.isArray(v) && v.length === 0));
+}
+
 export class KyselySecretRepository implements SecretRepository {
   constructor(private readonly db: Db) {}
 
@@ -249,7 +278,9 @@ export class KyselySecretRepository implements SecretRepository {
         }
         return eb.and(all);
       });
-    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
+    const total = onlyScopeAndProject(filter)
+      ? await this.countByProject(scope, filter.projectName)
+      : (await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total;
     const rows = await base
       .selectAll()
       .orderBy('created_at', 'desc')
@@ -258,6 +289,13 @@ export class KyselySecretRepository implements SecretRepository {
       .offset((page.page - 1) * page.size)
       .execute();
     return { total: Number(total), items: rows.map(toSecret) };
+  }
+
+  /** The kept count (see secret_counts): no scan of the scope's rows. */
+  private async countByProject(scope: Scope, projectName: string | undefined): Promise<number> {
+    const query = projectName === undefined ? COUNT_IN_SCOPE : COUNT_IN_PROJECT;
+    const row = await query.executeTakeFirst(this.db, { accountId: scope.accountId, region: scope.region, projectName: projectName ?? '' });
+    return Number(row?.total ?? 0);
   }
 
   async insertSecret(secret: Secret): Promise<void> {

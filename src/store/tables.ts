@@ -38,6 +38,14 @@ export interface SecretVersionsTable {
   ciphertext: Buffer;
 }
 
+/** Secrets per account, region and project, kept by triggers (db/migrations/0003_secret_counts.ts). */
+export interface SecretCountsTable {
+  account_id: string;
+  region: string;
+  project_name: string;
+  n: number;
+}
+
 export interface StoreMetaTable {
   key: string;
   value: string;
@@ -65,6 +73,7 @@ export interface AuditLogTable {
 export interface Database {
   secrets: SecretsTable;
   secret_versions: SecretVersionsTable;
+  secret_counts: SecretCountsTable;
   store_meta: StoreMetaTable;
   audit_log: AuditLogTable;
 }
