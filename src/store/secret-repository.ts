@@ -17,7 +17,7 @@ import type {
   ValueKind,
   VersionStage,
 } from '../domain/types';
-import { PrecompiledQuery } from './compiled-query';
+import { PrecompiledQuery, type SlotOf } from './compiled-query';
 import type { Database, SecretVersionsTable, SecretsTable } from './tables';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -189,6 +189,81 @@ function joinedVersion(row: JoinedVersionColumns, secretId: string): StoredVersi
   });
 }
 
+// ---- the write path of CreateSecret / SetSecretValue / rotation, compiled once too ---------------
+
+/** Every column of a row, each standing for the value of the same name (complete by type). */
+function slotsFor<Row extends object>(slot: SlotOf<Row>, columns: Readonly<Record<keyof Row, true>>): Row {
+  const row: Partial<Row> = {};
+  for (const column of Object.keys(columns) as Array<keyof Row>) row[column] = slot(column);
+  return row as Row;
+}
+
+const SECRET_COLUMNS: Readonly<Record<keyof SecretsTable, true>> = {
+  id: true,
+  account_id: true,
+  region: true,
+  name: true,
+  trn: true,
+  project_name: true,
+  type: true,
+  state: true,
+  state_before_deletion: true,
+  description: true,
+  encryption_key: true,
+  extended_config: true,
+  managed: true,
+  owning_service: true,
+  rotation_state: true,
+  rotation_interval_s: true,
+  last_rotated_at: true,
+  next_rotation_at: true,
+  delete_at: true,
+  created_at: true,
+  updated_at: true,
+};
+
+const VERSION_COLUMNS: Readonly<Record<keyof SecretVersionsTable, true>> = {
+  secret_id: true,
+  id: true,
+  name: true,
+  stage: true,
+  sequence: true,
+  created_at: true,
+  kind: true,
+  wrapped_key: true,
+  iv: true,
+  ciphertext: true,
+};
+
+const INSERT_SECRET = new PrecompiledQuery<SecretsTable, unknown>((db, slot) => db.insertInto('secrets').values(slotsFor(slot, SECRET_COLUMNS)));
+
+const UPDATE_SECRET = new PrecompiledQuery<SecretsTable, unknown>((db, slot) => {
+  const { id: _id, ...rest } = SECRET_COLUMNS;
+  return db
+    .updateTable('secrets')
+    .set(slotsFor<Omit<SecretsTable, 'id'>>(slot, rest))
+    .where('id', '=', slot('id'));
+});
+
+const INSERT_VERSION = new PrecompiledQuery<SecretVersionsTable, unknown>((db, slot) =>
+  db.insertInto('secret_versions').values(slotsFor(slot, VERSION_COLUMNS)),
+);
+
+const DEMOTE_CURRENT = new PrecompiledQuery<{ secretId: string }, unknown>((db, slot) =>
+  db.updateTable('secret_versions').set({ stage: 'OLDER' }).where('secret_id', '=', slot('secretId')).where('stage', '=', 'CURRENT'),
+);
+
+const LAST_VERSION_SEQUENCE = new PrecompiledQuery<{ secretId: string }, { max: number | null }>((db, slot) =>
+  db
+    .selectFrom('secret_versions')
+    .select((eb) => eb.fn.max<number | null>('sequence').as('max'))
+    .where('secret_id', '=', slot('secretId')),
+);
+
+const ALL_VERSIONS = new PrecompiledQuery<{ secretId: string }, Selectable<SecretVersionsTable>>((db, slot) =>
+  db.selectFrom('secret_versions').selectAll().where('secret_id', '=', slot('secretId')).orderBy('sequence', 'desc'),
+);
+
 const SECRETS_DUE_FOR_DELETION = new PrecompiledQuery<{ now: number; limit: number }, Selectable<SecretsTable>>((db, slot) =>
   db
     .selectFrom('secrets')
@@ -299,12 +374,11 @@ export class KyselySecretRepository implements SecretRepository {
   }
 
   async insertSecret(secret: Secret): Promise<void> {
-    await this.db.insertInto('secrets').values(fromSecret(secret)).execute();
+    await INSERT_SECRET.execute(this.db, fromSecret(secret));
   }
 
   async updateSecret(secret: Secret): Promise<void> {
-    const { id, ...rest } = fromSecret(secret);
-    await this.db.updateTable('secrets').set(rest).where('id', '=', id).execute();
+    await UPDATE_SECRET.execute(this.db, fromSecret(secret));
   }
 
   async deleteSecret(secretId: string): Promise<void> {
@@ -352,40 +426,27 @@ export class KyselySecretRepository implements SecretRepository {
   }
 
   async allVersions(secretId: string): Promise<StoredVersion[]> {
-    const rows = await this.db
-      .selectFrom('secret_versions')
-      .selectAll()
-      .where('secret_id', '=', secretId)
-      .orderBy('sequence', 'desc')
-      .execute();
+    const rows = await ALL_VERSIONS.execute(this.db, { secretId });
     return rows.map(toVersion);
   }
 
   async insertVersion(v: StoredVersion): Promise<void> {
-    await this.db
-      .insertInto('secret_versions')
-      .values({
-        secret_id: v.secretId,
-        id: v.id,
-        name: v.name,
-        stage: v.stage,
-        sequence: v.sequence,
-        created_at: v.createdAt,
-        kind: v.kind,
-        wrapped_key: v.sealed.wrappedKey,
-        iv: v.sealed.iv,
-        ciphertext: v.sealed.ciphertext,
-      })
-      .execute();
+    await INSERT_VERSION.execute(this.db, {
+      secret_id: v.secretId,
+      id: v.id,
+      name: v.name,
+      stage: v.stage,
+      sequence: v.sequence,
+      created_at: v.createdAt,
+      kind: v.kind,
+      wrapped_key: v.sealed.wrappedKey,
+      iv: v.sealed.iv,
+      ciphertext: v.sealed.ciphertext,
+    });
   }
 
   async demoteCurrent(secretId: string): Promise<void> {
-    await this.db
-      .updateTable('secret_versions')
-      .set({ stage: 'OLDER' })
-      .where('secret_id', '=', secretId)
-      .where('stage', '=', 'CURRENT')
-      .execute();
+    await DEMOTE_CURRENT.execute(this.db, { secretId });
   }
 
   async deleteVersions(secretId: string, versionIds: readonly string[]): Promise<void> {
@@ -394,11 +455,7 @@ export class KyselySecretRepository implements SecretRepository {
   }
 
   async nextVersionSequence(secretId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('secret_versions')
-      .select((eb) => eb.fn.max<number | null>('sequence').as('max'))
-      .where('secret_id', '=', secretId)
-      .executeTakeFirst();
+    const row = await LAST_VERSION_SEQUENCE.executeTakeFirst(this.db, { secretId });
     return (row?.max ?? 0) + 1;
   }
 
