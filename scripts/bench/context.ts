@@ -39,6 +39,7 @@ const HELP = `npm run bench [-- options]
   --seconds N        seconds per cell (BENCH_SECONDS, default 5)
   --rounds N         alternating rounds per Action (BENCH_ROUNDS, default 3)
   --sizes A,B,C      store sizes of the scale cells (BENCH_SIZES, default 100,10000,100000)
+  --starts N         process starts of each kind (BENCH_STARTS, default 7)
   --only S,...       sections to run: throughput, startup, scale (default all)
   --output FILE      JSON results (default scripts/bench-results.json)`;
 
@@ -90,6 +91,8 @@ export { HELP };
 /** Compiled programs (this file runs from dist/scripts/bench). */
 export const PROGRAMS = {
   cli: path.resolve(__dirname, '../../src/cli.js'),
+  /** the single binary, when `npm run build:binary` has made one */
+  binary: path.resolve(__dirname, '../../volc-secrets'),
   baseline: path.resolve(__dirname, 'baseline-server.js'),
   inProcessStart: path.resolve(__dirname, 'in-process-start.js'),
 };
@@ -118,10 +121,11 @@ export class Scratch {
 }
 
 /** The real CLI, as a user starts it (default log level: one info line per request, to a file). */
-export function startTarget(scratch: Scratch, dbFile: string): Promise<ServerProcess> {
+export function startTarget(scratch: Scratch, dbFile: string, program: 'cli' | 'binary' = 'cli'): Promise<ServerProcess> {
   const { accessKeyId, secretAccessKey, accountId } = BENCH_CREDENTIAL;
+  const serve = ['serve', '--port', '0', '--db', dbFile, '--credentials', `${accessKeyId}:${secretAccessKey}:${accountId}`];
   return spawnServer({
-    args: [PROGRAMS.cli, 'serve', '--port', '0', '--db', dbFile, '--credentials', `${accessKeyId}:${secretAccessKey}:${accountId}`],
+    ...(program === 'cli' ? { args: [PROGRAMS.cli, ...serve] } : { command: PROGRAMS.binary, args: serve }),
     logFile: scratch.file('server.log'),
     cwd: scratch.dir,
   });

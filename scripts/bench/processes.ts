@@ -140,18 +140,20 @@ function waitForReadyLine(child: ChildProcess, logFile: string): Promise<string>
 }
 
 export interface SpawnOptions {
-  /** arguments after `node` */
+  /** the program; default this node */
+  command?: string;
+  /** arguments after the program */
   args: string[];
   logFile: string;
   cwd: string;
   env?: NodeJS.ProcessEnv;
 }
 
-/** Starts `node ...args`, waits for its ready line and its first /healthz answer. */
+/** Starts `node ...args` (or the command given), waits for its ready line and its first /healthz answer. */
 export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   const out = fs.openSync(options.logFile, 'w');
   const started = performance.now();
-  const child = spawn(process.execPath, options.args, { cwd: options.cwd, env: options.env ?? cleanEnv(), stdio: ['ignore', out, out] });
+  const child = spawn(options.command ?? process.execPath, options.args, { cwd: options.cwd, env: options.env ?? cleanEnv(), stdio: ['ignore', out, out] });
   fs.closeSync(out);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {

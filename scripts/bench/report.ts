@@ -41,7 +41,7 @@ export interface Summary {
   }>;
   startup?: {
     /** medians, ms */
-    processToHealthy: { bareNode: number; cliNewDb: number; cliExistingDb: number };
+    processToHealthy: { bareNode: number; cliNewDb: number; cliExistingDb: number; binaryNewDb?: number };
     inProcess: { importMs: number; firstStartMs: number; warmStartMs: number };
   };
   scale?: {
@@ -119,7 +119,12 @@ export function summarise(
 
   if (samples.startup) {
     const s = samples.startup;
-    const processToHealthy = { bareNode: median(s.bareNode), cliNewDb: median(s.cliNewDb), cliExistingDb: median(s.cliExistingDb) };
+    const processToHealthy = {
+      bareNode: median(s.bareNode),
+      cliNewDb: median(s.cliNewDb),
+      cliExistingDb: median(s.cliExistingDb),
+      ...(s.binaryNewDb ? { binaryNewDb: median(s.binaryNewDb) } : {}),
+    };
     const inProcess = {
       importMs: median(s.inProcess.importMs),
       firstStartMs: median(s.inProcess.firstStartMs),
@@ -218,6 +223,9 @@ export function render(summary: Summary): string {
           ['process → /healthz: bare node:http', fmt.ms(p.bareNode), '1.00×'],
           ['process → /healthz: volc-secrets serve, new db file', fmt.ms(p.cliNewDb), fmt.ratio(p.cliNewDb / p.bareNode)],
           ['process → /healthz: volc-secrets serve, existing db file', fmt.ms(p.cliExistingDb), fmt.ratio(p.cliExistingDb / p.bareNode)],
+          ...(p.binaryNewDb === undefined
+            ? []
+            : [['process → /healthz: single binary (bundled), new db file', fmt.ms(p.binaryNewDb), fmt.ratio(p.binaryNewDb / p.bareNode)]]),
           ['in-process: require the package', fmt.ms(i.importMs), ''],
           ['in-process: first startServer() in a fresh process', fmt.ms(i.firstStartMs), ''],
           ['in-process: startServer() again (warm)', fmt.ms(i.warmStartMs), ''],

@@ -4,6 +4,7 @@
  * alternation; and the in-process startServer(), each in a fresh process.
  */
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { PROGRAMS, startBaseline, startTarget, type BenchOptions, type Scratch } from './context';
 import { cleanEnv, type ServerProcess } from './processes';
@@ -15,6 +16,8 @@ export interface StartupSamples {
   bareNode: number[];
   cliNewDb: number[];
   cliExistingDb: number[];
+  /** the single binary on a new database file, when it has been built */
+  binaryNewDb?: number[];
   inProcess: { importMs: number[]; firstStartMs: number[]; warmStartMs: number[] };
 }
 
@@ -26,18 +29,25 @@ async function timed(start: () => Promise<ServerProcess>): Promise<number> {
 
 export async function measureStartup(options: BenchOptions, scratch: Scratch, log: (line: string) => void): Promise<StartupSamples> {
   const existingDb = scratch.file('existing.db');
-  const kinds = {
+  const kinds: Partial<Record<'bareNode' | 'cliNewDb' | 'cliExistingDb' | 'binaryNewDb', () => Promise<ServerProcess>>> = {
     bareNode: () => startBaseline(scratch, 'node', 20),
     cliNewDb: () => startTarget(scratch, scratch.file('new.db')),
     cliExistingDb: () => startTarget(scratch, existingDb),
   };
-  // one unmeasured start of each: creates the existing database, warms the disk cache
+  if (fs.existsSync(PROGRAMS.binary)) kinds.binaryNewDb = () => startTarget(scratch, scratch.file('new.db'), 'binary');
+  // one unmeasured start of each: creates the existing database, warms the disk cache (and the binary's addon cache)
   for (const start of Object.values(kinds)) await timed(start);
 
-  const samples: StartupSamples = { bareNode: [], cliNewDb: [], cliExistingDb: [], inProcess: { importMs: [], firstStartMs: [], warmStartMs: [] } };
+  const samples: StartupSamples = {
+    bareNode: [],
+    cliNewDb: [],
+    cliExistingDb: [],
+    ...(kinds.binaryNewDb ? { binaryNewDb: [] } : {}),
+    inProcess: { importMs: [], firstStartMs: [], warmStartMs: [] },
+  };
   for (let i = 0; i < options.processStarts; i++) {
     for (const [kind, start] of Object.entries(kinds) as Array<[keyof typeof kinds, () => Promise<ServerProcess>]>) {
-      samples[kind].push(await timed(start));
+      samples[kind]?.push(await timed(start));
     }
   }
   log(`  process starts: ${options.processStarts} of each kind`);
