@@ -3,9 +3,8 @@
  * in sorted order. What may be logged is decided by the callers: request records carry ids, names,
  * statuses and codes, never values, keys or signatures.
  *
- * Written here rather than with winston: at the default level every request is logged, and
- * winston's stream pipeline cost more per line than the line itself; loading winston and its
- * dependencies was also a fifth of the start-up time.
+ * winston writes the lines (see WinstonLogger); it is loaded only when a level other than silent is
+ * set, because loading it and its dependencies is a noticeable part of start-up.
  */
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'silent';
 export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug', 'silent'];
@@ -46,14 +45,52 @@ export function formatLine(severity: Severity, message: string, fields: LogField
   }
 }
 
-class JsonLineLogger implements Logger {
+/** Writes nothing, and loads nothing: the in-process default is quiet, and starting must stay cheap. */
+class SilentLogger implements Logger {
+  readonly level = 'silent' as const;
+  isEnabled(): boolean {
+    return false;
+  }
+  error(): void {}
+  warn(): void {}
+  info(): void {}
+  debug(): void {}
+}
+
+/**
+ * winston underneath (the logging library this project committed to), with our line format: one
+ * sorted JSON object per line. The level check happens here first, so a disabled line costs nothing.
+ */
+class WinstonLogger implements Logger {
   private readonly rank: number;
+  private winstonLogger: import('winston').Logger | undefined;
 
   constructor(
-    readonly level: LogLevel,
+    readonly level: Severity,
     private readonly stream: NodeJS.WritableStream,
   ) {
     this.rank = RANK[level];
+  }
+
+  /** Built on the first line written: loading winston then costs nothing before the server answers. */
+  private get winston(): import('winston').Logger {
+    if (!this.winstonLogger) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const winston = require('winston') as typeof import('winston');
+      const MESSAGE = Symbol.for('message');
+      const asLine = winston.format((info) => {
+        const { level: severity, message, ...fields } = info;
+        (info as Record<symbol, unknown>)[MESSAGE] = formatLine(severity as Severity, String(message), fields, new Date());
+        return info;
+      });
+      this.winstonLogger = winston.createLogger({
+        level: this.level,
+        levels: { error: 0, warn: 1, info: 2, debug: 3 },
+        format: asLine(),
+        transports: [new winston.transports.Stream({ stream: this.stream, eol: '\n' })],
+      });
+    }
+    return this.winstonLogger;
   }
 
   isEnabled(severity: Severity): boolean {
@@ -78,10 +115,10 @@ class JsonLineLogger implements Logger {
 
   private write(severity: Severity, message: string, fields: LogFields | undefined): void {
     if (RANK[severity] > this.rank) return;
-    this.stream.write(formatLine(severity, message, fields, new Date()) + '\n');
+    this.winston.log({ ...fields, level: severity, message });
   }
 }
 
 export function createLogger(level: LogLevel, stream: NodeJS.WritableStream = process.stdout): Logger {
-  return new JsonLineLogger(level, stream);
+  return level === 'silent' ? new SilentLogger() : new WinstonLogger(level, stream);
 }
