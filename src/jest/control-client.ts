@@ -4,22 +4,11 @@
  * jest's parent process and can only be reached over HTTP.
  */
 import type { Credential } from '../credentials';
+import type { FaultRuleInput } from '../faults/fault-rule';
 import { signRequest } from '../http/signature';
 
-export interface FaultRuleSpec {
-  action: string;
-  secretName?: string;
-  /** a Code of the error catalogue, e.g. Reject.Throttling.Action, FlowLimitExceeded, UndefinedError */
-  error?: string;
-  /** fail the next N matching calls */
-  count?: number;
-  /** or fail this fraction of them (0..1) */
-  probability?: number;
-  /** answer after this many milliseconds */
-  delayMs?: number;
-  /** seeds the fraction's random generator, for repeatable tests */
-  seed?: number;
-}
+/** A fault rule as users write it (the shape seed files, the control API and `handle.faults.add` take). */
+export type FaultRuleSpec = FaultRuleInput;
 
 export class LocalControlError extends Error {
   constructor(
