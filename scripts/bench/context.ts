@@ -90,7 +90,8 @@ export { HELP };
 
 /** Compiled programs (this file runs from dist/scripts/bench). */
 export const PROGRAMS = {
-  cli: path.resolve(__dirname, '../../src/cli.js'),
+  /** the package's bin, `volc-secrets` (the bundled CLI that `npm run build` makes) */
+  cli: path.resolve(__dirname, '../../volc-secrets.js'),
   /** the single binary, when `npm run build:binary` has made one */
   binary: path.resolve(__dirname, '../../volc-secrets'),
   baseline: path.resolve(__dirname, 'baseline-server.js'),

@@ -29,6 +29,8 @@ export interface SpawnOptions {
   extraArgs?: string[];
   /** how long to wait for the ready line; default 15 s */
   readyTimeoutMs?: number;
+  /** the script to run; default dist/src/cli.js (the package's bin is the bundled dist/volc-secrets.js) */
+  program?: string;
 }
 
 export function requireBuiltCli(): void {
@@ -43,7 +45,7 @@ export function credentialText(c: Credential): string {
 export function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   requireBuiltCli();
   const args = [
-    CLI,
+    options.program ?? CLI,
     'serve',
     '--port',
     '0',
