@@ -16,6 +16,7 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { NODE_BUNDLE } = require('./esbuild-options');
 
 const ROOT = path.resolve(__dirname, '..');
 const WORK = path.join(ROOT, 'dist', 'sea');
@@ -44,14 +45,7 @@ function bundle() {
   require('esbuild').buildSync({
     entryPoints: [path.join(ROOT, 'src', 'sea-main.ts')],
     outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minify: true,
-    keepNames: true,
-    legalComments: 'none',
-    logLevel: 'warning',
+    ...NODE_BUNDLE,
   });
   return file;
 }

@@ -7,6 +7,7 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { NODE_BUNDLE } = require('./esbuild-options');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'dist', 'volc-secrets.js');
@@ -14,15 +15,8 @@ const OUT = path.join(ROOT, 'dist', 'volc-secrets.js');
 require('esbuild').buildSync({
   entryPoints: [path.join(ROOT, 'src', 'cli.ts')],
   outfile: OUT,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
+  ...NODE_BUNDLE,
   external: ['better-sqlite3'],
-  minify: true,
-  keepNames: true,
-  legalComments: 'none',
-  logLevel: 'warning',
 });
 // src/cli.ts starts with a shebang line, which esbuild keeps at the top of the bundle
 fs.chmodSync(OUT, 0o755);

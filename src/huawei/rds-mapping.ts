@@ -12,6 +12,7 @@
  * both spellings are accepted in requests.
  */
 import { checkHuaweiSchema } from './schemas';
+import { parseJsonObject } from '../validation/json-object';
 
 export const HUAWEI_RDS_SUB_TYPES = { SingleUser: 'SingleUser', MultiUser: 'DoubleUsers' } as const;
 export type HuaweiRdsSubType = keyof typeof HUAWEI_RDS_SUB_TYPES;
@@ -33,19 +34,10 @@ interface HuaweiRdsUser {
   password?: string;
 }
 
-function parseObject(text: string): Record<string, unknown> | null {
-  try {
-    const v: unknown = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** rotation_config of an RDS secret, or a sentence saying what is wrong with it. */
 export function parseRdsRotationConfig(text: string): RdsRotationConfig | string {
   const example = '{"rds_instance_id":"<instance id>","Secret_sub_type":"SingleUser"}';
-  const config = parseObject(text);
+  const config = parseJsonObject(text);
   if (!config) return `rotation_config must be a JSON object such as ${example}.`;
   const unknown = Object.keys(config).find((k) => !INSTANCE_KEYS.includes(k) && !SUB_TYPE_KEYS.includes(k));
   if (unknown) return `rotation_config has an unknown field ${unknown}.`;
@@ -64,7 +56,7 @@ export function parseRdsRotationConfig(text: string): RdsRotationConfig | string
 /** The users of an RDS value, checked against the sub type, or a sentence saying what is wrong. */
 export function parseRdsValue(text: string, parameter: string, subType: HuaweiRdsSubType): HuaweiRdsUser[] | string {
   const example = '{"users":[{"name":"<account>","password":"<password>"}]}';
-  const value = parseObject(text);
+  const value = parseJsonObject(text);
   if (!value) return `${parameter} of an RDS secret must be a JSON object such as ${example}.`;
   const problem = checkHuaweiSchema('huawei/RDS.value', value, parameter);
   if (problem) return problem.detail.startsWith(parameter) ? problem.detail : `${parameter}: ${problem.detail}`;
@@ -86,7 +78,7 @@ export function toDomainRds(users: readonly HuaweiRdsUser[], config: RdsRotation
 
 /** A domain RDS value as CSMS shows it; text that is not the expected shape is shown as it is. */
 export function huaweiRdsValue(domainValue: string): string {
-  const value = parseObject(domainValue);
+  const value = parseJsonObject(domainValue);
   const accounts = value?.Accounts;
   if (!Array.isArray(accounts)) return domainValue;
   const users = accounts.map((a: { AccountName?: unknown; AccountPassword?: unknown }) =>
@@ -97,7 +89,7 @@ export function huaweiRdsValue(domainValue: string): string {
 
 /** A domain RDS ExtendedConfig as CSMS's rotation_config. */
 export function huaweiRdsRotationConfig(extendedConfig: string): string {
-  const config = parseObject(extendedConfig);
+  const config = parseJsonObject(extendedConfig);
   if (!config || typeof config.DBInstanceId !== 'string' || typeof config.SecretSubType !== 'string') return extendedConfig;
   return JSON.stringify({ RDSInstanceId: config.DBInstanceId, SecretSubType: FROM_DOMAIN_SUB_TYPE[config.SecretSubType] ?? config.SecretSubType });
 }

@@ -4,10 +4,11 @@
  * binary carries them. Error sentences come from the shared describeSchemaError.
  */
 import type Ajv from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import CreateSecret from '../../schemas/huawei/CreateSecret.json';
 import RdsValue from '../../schemas/huawei/RDS.value.json';
 import UploadSecretBlob from '../../schemas/huawei/UploadSecretBlob.json';
+import { MAX_BYTES } from '../validation/keywords';
 import { describeSchemaError } from '../validation/schemas';
 
 export type HuaweiSchemaId = 'huawei/CreateSecret' | 'huawei/UploadSecretBlob' | 'huawei/RDS.value';
@@ -20,17 +21,7 @@ function createAjv(): Ajv {
   const { default: AjvClass } = require('ajv') as typeof import('ajv');
   const ajv = new AjvClass({ allErrors: false, strict: true, verbose: true });
   // CSMS counts description and secret_string limits in bytes, not characters.
-  ajv.addKeyword({
-    keyword: 'maxBytes',
-    type: 'string',
-    schemaType: 'number',
-    errors: true,
-    validate: function maxBytes(limit: number, data: string) {
-      const ok = Buffer.byteLength(data, 'utf8') <= limit;
-      if (!ok) (maxBytes as unknown as { errors: Partial<ErrorObject>[] }).errors = [{ keyword: 'maxBytes', params: { limit }, message: `must be at most ${limit} bytes` }];
-      return ok;
-    },
-  });
+  ajv.addKeyword(MAX_BYTES);
   for (const schema of SCHEMAS) ajv.addSchema(schema);
   return ajv;
 }

@@ -5,6 +5,7 @@
  */
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { DISTINCT_PROPERTY, MAX_BYTES } from './keywords';
 import BackupSecret from '../../schemas/actions/BackupSecret.json';
 import BatchGetSecretValue from '../../schemas/actions/BatchGetSecretValue.json';
 import CancelSecretDeletion from '../../schemas/actions/CancelSecretDeletion.json';
@@ -62,39 +63,8 @@ function createAjv(): Ajv {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { default: AjvClass } = require('ajv') as typeof import('ajv');
   const ajv = new AjvClass({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
-  // Byte limits: the cloud counts SecretValue and ExtendedConfig in bytes, not characters.
-  ajv.addKeyword({
-    keyword: 'maxBytes',
-    type: 'string',
-    schemaType: 'number',
-    errors: true,
-    validate: function maxBytes(limit: number, data: string) {
-      const ok = Buffer.byteLength(data, 'utf8') <= limit;
-      if (!ok) (maxBytes as unknown as { errors: Partial<ErrorObject>[] }).errors = [{ keyword: 'maxBytes', params: { limit }, message: `must be at most ${limit} bytes` }];
-      return ok;
-    },
-  });
-  // Items of an array must differ in one property (the two accounts of DoubleUsers).
-  ajv.addKeyword({
-    keyword: 'distinctProperty',
-    type: 'array',
-    schemaType: 'string',
-    errors: true,
-    validate: function distinctProperty(property: string, data: unknown[]) {
-      const seen = new Set<unknown>();
-      for (const item of data) {
-        const v = item && typeof item === 'object' ? (item as Record<string, unknown>)[property] : undefined;
-        if (seen.has(v)) {
-          (distinctProperty as unknown as { errors: Partial<ErrorObject>[] }).errors = [
-            { keyword: 'distinctProperty', params: { property }, message: `items must have different ${property} values` },
-          ];
-          return false;
-        }
-        seen.add(v);
-      }
-      return true;
-    },
-  });
+  ajv.addKeyword(MAX_BYTES);
+  ajv.addKeyword(DISTINCT_PROPERTY);
   for (const schema of ALL_SCHEMAS) ajv.addSchema(schema);
   return ajv;
 }

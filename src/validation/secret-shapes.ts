@@ -5,16 +5,8 @@
  */
 import type { SecretShapeChecker, ShapeCheck } from '../domain/ports';
 import type { SecretType } from '../domain/types';
+import { parseJsonObject } from './json-object';
 import { describeSchemaError, validatorFor } from './schemas';
-
-function parseJsonObject(text: string): Record<string, unknown> | null {
-  try {
-    const v: unknown = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
 
 export class JsonSchemaShapeChecker implements SecretShapeChecker {
   check(type: SecretType, value: string, extendedConfig: string): ShapeCheck {
