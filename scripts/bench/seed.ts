@@ -10,7 +10,7 @@ import { defaultMasterKeyPath, loadOrCreateMasterKey } from '../../src/crypto/ma
 import type { UnitOfWork } from '../../src/domain/ports';
 import { SecretsService } from '../../src/domain/secrets-service';
 import { textValue, type Scope } from '../../src/domain/types';
-import { openDatabase } from '../../src/store/database';
+import { openDatabase } from '../../src/store/sqlite/database';
 import { KyselySecretRepository } from '../../src/store/secret-repository';
 import { JsonSchemaShapeChecker } from '../../src/validation/secret-shapes';
 import { BENCH_VALUE, secretName } from './requests';

@@ -28,6 +28,14 @@ export class AdjustableClock implements Clock {
     return this.now();
   }
 
+  /**
+   * Moves the offset up to `offsetMs` if it is behind (never back): another server sharing the
+   * database advanced the clock, and this one follows.
+   */
+  catchUp(offsetMs: number): void {
+    if (Number.isFinite(offsetMs) && offsetMs > this.offsetMs) this.offsetMs = offsetMs;
+  }
+
   get offset(): number {
     return this.offsetMs;
   }

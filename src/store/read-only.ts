@@ -5,7 +5,7 @@
  */
 import type { SecretRepository, UnitOfWork } from '../domain/ports';
 import type { Scope } from '../domain/types';
-import { openDatabaseReadOnly } from './database';
+import { openDatabaseReadOnly } from './sqlite/database';
 import { KyselySecretRepository } from './secret-repository';
 
 /** What one read transaction sees. */
