@@ -24,8 +24,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: TEST_DB_URL });
+async function admin<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
     return await work(client);
@@ -44,7 +44,7 @@ function withDatabase(url: string, name: string): string {
 export async function freshPostgresDatabase(adminUrl: string | undefined = TEST_DB_URL): Promise<TestDatabase> {
   if (!adminUrl) throw new Error('VOLC_SECRETS_TEST_DB is not set');
   const name = `vst_${process.pid}_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`create database ${name}`));
+  await admin(adminUrl, (c) => c.query(`create database ${name}`));
   const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vst-key-'));
   const masterKeyFile = path.join(keyDir, 'master.key');
   fs.writeFileSync(masterKeyFile, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
@@ -53,7 +53,7 @@ export async function freshPostgresDatabase(adminUrl: string | undefined = TEST_
     masterKeyFile,
     drop: async () => {
       fs.rmSync(keyDir, { recursive: true, force: true });
-      await admin((c) => c.query(`drop database if exists ${name} with (force)`)).catch(() => undefined);
+      await admin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`)).catch(() => undefined);
     },
   };
 }

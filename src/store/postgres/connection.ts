@@ -55,8 +55,13 @@ export function translatePgError(e: unknown): unknown {
   return e;
 }
 
+/** A checked-out connection that breaks between queries must not crash the process (an 'error' event without listener). */
+const ignoreCheckedOutError = (): void => undefined;
+
 class GuardedClient implements PostgresPoolClient {
-  constructor(private readonly client: pg.PoolClient) {}
+  constructor(private readonly client: pg.PoolClient) {
+    client.on('error', ignoreCheckedOutError);
+  }
 
   query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
   query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
@@ -68,6 +73,7 @@ class GuardedClient implements PostgresPoolClient {
   }
 
   release(): void {
+    this.client.off('error', ignoreCheckedOutError);
     this.client.release();
   }
 }
