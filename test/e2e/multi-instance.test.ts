@@ -15,6 +15,7 @@ import { Client } from 'pg';
 import { generateCredential } from '../../src/credentials';
 import type { ServerHandle } from '../../src';
 import { controlClient, type ControlClient } from '../support/control';
+import { CLI, runToExit } from '../support/child-process';
 import { spawnServer, tempDir, type ServerProcess } from '../support/process-server';
 import { actionQuery, rawRequest, sdkClient, type Envelope, type SdkClient } from '../support/server';
 import { freshPostgresDatabase, type TestDatabase } from '../support/test-database';
@@ -200,6 +201,21 @@ describeWithPg('two server processes on one PostgreSQL database', () => {
       actions = entries.map((e) => e.action);
     }
     expect(actions).toEqual(expect.arrayContaining(['CreateSecret', 'DescribeSecret', 'GetSecretValue']));
+  });
+
+  it('export reads the shared database beside the running servers; a bad URL scheme is refused in one line', async () => {
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+    const exported = await runToExit(process.execPath, [CLI, 'export', '--db', database.db, '--master-key-file', database.masterKeyFile!, '--include-values'], { cwd: keys.dir, env });
+    expect(exported.stderr).toBe('');
+    const doc = JSON.parse(exported.stdout) as { secrets: Array<{ name: string; value?: unknown }> };
+    expect(doc.secrets.find((s) => s.name === 'seen-by-both')).toMatchObject({ value: 'one' });
+    const refused = await runToExit(process.execPath, [CLI, 'serve', '--port', '0', '--db', 'mysql://u:pw@127.0.0.1/secrets'], { cwd: keys.dir, env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      'volc-secrets: --db: database URL scheme "mysql:" is not supported; give a SQLite file path, :memory:, or a postgres:// or postgresql:// URL\n',
+    );
+    // nothing was created for it
+    expect(fs.readdirSync(keys.dir).filter((f) => f.startsWith('mysql'))).toEqual([]);
   });
 
   it('SIGKILL of one instance under write traffic: the other keeps serving, no acknowledged write is lost', async () => {
