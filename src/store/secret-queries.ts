@@ -2,7 +2,7 @@
  * The statements of the hot path (GetSecretValue, DescribeSecret, CreateSecret, SetSecretValue,
  * rotation, the sweeper), built once with kysely and compiled once per database (see
  * compiled-query.ts): each execution only fills in the values. The builder is the single source of
- * each statement; each dialect's SQL text is printed beside it in test/unit/precompiled-query.test.ts.
+ * each statement; test/unit/secret-queries.test.ts shows the SQL each dialect runs, side by side.
  */
 import type { Selectable } from 'kysely';
 import type { VersionSelector } from '../domain/ports';
