@@ -119,7 +119,7 @@ function metadataEntry(s: Secret): SeedSecretEntry {
 }
 
 function versionEntry(secrets: SecretsService, secret: Secret, stored: StoredVersion): SeedVersionEntry {
-  const { value } = secrets.openVersion(secret, stored);
+  const { value } = secrets.steps.openVersion(secret, stored);
   const entry: SeedVersionEntry = stored.name === null ? {} : { name: stored.name };
   if (value.kind === 'binary') entry.binaryValue = value.bytes.toString('base64');
   else entry.value = readableJson(value.bytes.toString('utf8'));

@@ -48,7 +48,7 @@ describe('sweeper with an unrotatable secret', () => {
 
   async function plantBrokenValue(name: string): Promise<string> {
     const broken = await secrets.create(scope, iam(name));
-    await uow.run((repo) => secrets.addVersion(repo, broken, textValue(SECRET_TEXT), null, clock.now()));
+    await uow.run((repo) => secrets.steps.addVersion(repo, broken, textValue(SECRET_TEXT), null, clock.now()));
     return broken.trn;
   }
 
