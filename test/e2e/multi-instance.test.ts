@@ -15,8 +15,8 @@ import { Client } from 'pg';
 import { generateCredential } from '../../src/credentials';
 import type { ServerHandle } from '../../src';
 import { controlClient, type ControlClient } from '../support/control';
-import { CLI, runToExit } from '../support/child-process';
-import { spawnServer, tempDir, type ServerProcess } from '../support/process-server';
+import { BINARY, CLI, runToExit, startUntilReady } from '../support/child-process';
+import { credentialText, spawnServer, tempDir, type ServerProcess } from '../support/process-server';
 import { actionQuery, rawRequest, sdkClient, type Envelope, type SdkClient } from '../support/server';
 import { freshPostgresDatabase, type TestDatabase } from '../support/test-database';
 import { DAY_MS, HOUR_MS, ROTATABLE, allVersions, createParams } from '../support/lifecycle';
@@ -216,6 +216,20 @@ describeWithPg('two server processes on one PostgreSQL database', () => {
     );
     // nothing was created for it
     expect(fs.readdirSync(keys.dir).filter((f) => f.startsWith('mysql'))).toEqual([]);
+  });
+
+  (fs.existsSync(BINARY) ? it : it.skip)('the single binary joins the same database as a third instance', async () => {
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+    const args = ['serve', '--port', '0', '--db', database.db, '--master-key-file', database.masterKeyFile!, '--credentials', credentialText(credential)];
+    const third = await startUntilReady(BINARY, args, { cwd: keys.dir, env });
+    try {
+      // the ready line names the database without a password
+      expect(third.db).toBe(database.db.replace(/:[^:@/]*@/, ':***@'));
+      const sdk = sdkClient({ port: third.port }, { credentials: credential });
+      expect((await sdk.ok('GetSecretValue', { SecretName: 'seen-by-both' })).SecretValue).toBe('one');
+    } finally {
+      await third.stop('SIGKILL');
+    }
   });
 
   it('SIGKILL of one instance under write traffic: the other keeps serving, no acknowledged write is lost', async () => {
