@@ -4,7 +4,7 @@
  * (possible only with writers outside this server, e.g. a tool) is retried here, a few times, before
  * the request is answered 503.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { StoreBusyError } from '../../domain/errors';
 import type { SecretRepository, UnitOfWork } from '../../domain/ports';
 import { KyselySecretRepository } from '../secret-repository';
@@ -12,28 +12,43 @@ import type { Database } from '../tables';
 import { LOCKS, lockForTransaction } from './locks';
 
 const RETRYABLE = new Set(['40001', '40P01']);
-const ATTEMPTS = 5;
+export const ATTEMPTS = 5;
 
 export function isRetryable(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' && RETRYABLE.has(code);
 }
 
-/** Runs `work` in a transaction holding the write lock, retrying on serialization failures. */
-export async function writeTransaction<T>(db: Kysely<Database>, work: (trx: import('kysely').Transaction<Database>) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
+/**
+ * Runs `attempt` again when it failed with a serialization failure or a deadlock (its transaction
+ * was rolled back whole, so running it again is safe); after ATTEMPTS tries the caller gets the
+ * retryable StoreBusyError. Any other failure passes through at once.
+ */
+export async function retryingConflicts<T>(attempt: () => Promise<T>, pause: (ms: number) => Promise<void> = sleep): Promise<T> {
+  for (let n = 1; ; n++) {
     try {
-      return await db.transaction().execute(async (trx) => {
-        await lockForTransaction(trx, LOCKS.write);
-        return work(trx);
-      });
+      return await attempt();
     } catch (e) {
       if (!isRetryable(e)) throw e;
-      if (attempt >= ATTEMPTS) throw new StoreBusyError();
+      if (n >= ATTEMPTS) throw new StoreBusyError();
       // a short, growing, jittered pause so that the transactions that collided do not collide again
-      await new Promise((resolve) => setTimeout(resolve, attempt * 5 + Math.random() * 10));
+      await pause(n * 5 + Math.random() * 10);
     }
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Runs `work` in a transaction holding the write lock, retrying on serialization failures. */
+export function writeTransaction<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return retryingConflicts(() =>
+    db.transaction().execute(async (trx) => {
+      await lockForTransaction(trx, LOCKS.write);
+      return work(trx);
+    }),
+  );
 }
 
 export class PostgresUnitOfWork implements UnitOfWork {
