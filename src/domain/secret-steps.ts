@@ -7,6 +7,7 @@
 import { parseKeyTrn, secretTrn } from '../trn';
 import type { Clock } from './clock';
 import {
+  type DomainField,
   InvalidInputError,
   InvalidSecretStateError,
   InvalidSecretTypeError,
@@ -59,6 +60,8 @@ export class SecretSteps {
   newSecret(scope: Scope, input: CreateSecretInput): Secret {
     const rules = SECRET_TYPE_RULES[input.type];
     const extendedConfig = input.extendedConfig ?? '';
+    checkStorableText('extendedConfig', extendedConfig);
+    if (input.description !== undefined) checkStorableText('description', input.description);
     this.checkValueShape(input.type, input.value, extendedConfig);
     if (input.encryptionKey) this.checkEncryptionKey(input.encryptionKey);
     const now = this.clock.now();
@@ -234,6 +237,14 @@ export class SecretSteps {
       throw new InvalidInputError('encryptionKey', 'must be a key TRN: trn:kms:<region>:<account>:keyrings/<keyring>/keys/<key>.');
     }
   }
+}
+
+/**
+ * Text kept in the store's text columns must not hold U+0000: PostgreSQL cannot store it in text, and
+ * the two stores must accept the same requests. (Values are stored as sealed bytes and may hold any byte.)
+ */
+export function checkStorableText(field: DomainField, text: string): void {
+  if (text.includes('\u0000')) throw new InvalidInputError(field, 'must not contain the NUL character (U+0000).');
 }
 
 /** The deletion window has ended: the secret is gone for every purpose, swept or not. */

@@ -5,7 +5,7 @@
 import type { Clock } from './clock';
 import { InvalidInputError, InvalidSecretStateError, InvalidSecretTypeError, NotFoundError } from './errors';
 import type { IdGenerator, SecretListFilter, SecretShapeChecker, UnitOfWork, ValueCipher, VersionSelector } from './ports';
-import { SecretSteps, toSecretVersion, type CreateSecretInput } from './secret-steps';
+import { checkStorableText, SecretSteps, toSecretVersion, type CreateSecretInput } from './secret-steps';
 import { SECRET_TYPE_RULES } from './secret-types';
 import { Sweeper, type SweepReport } from './sweeper';
 import type { Page, PageRequest, Scope, Secret, SecretValue, SecretVersion, StoredVersion, VersionWithValue } from './types';
@@ -79,6 +79,7 @@ export class SecretsService {
   }
 
   async updateDescription(scope: Scope, name: string, description: string): Promise<Secret> {
+    checkStorableText('description', description);
     return this.deps.uow.run(async (repo) => {
       const secret = this.steps.requireActive(await this.steps.load(repo, scope, name));
       const updated = { ...secret, description, updatedAt: this.clock.now() };

@@ -27,6 +27,14 @@ import type { Database } from './tables';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
+/**
+ * Text holding U+0000 is never stored (the domain refuses it, and PostgreSQL cannot keep it in text),
+ * so a lookup by such a key finds nothing, and is not sent: PostgreSQL would refuse the parameter.
+ */
+function unmatchable(text: string): boolean {
+  return text.includes('\u0000');
+}
+
 /** LIKE pattern for "contains", with the wildcard characters of the needle escaped. */
 function containsPattern(needle: string): string {
   return '%' + needle.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%';
@@ -35,7 +43,7 @@ function containsPattern(needle: string): string {
 type SecretsExpr = ExpressionBuilder<Database, 'secrets'>;
 
 function containsAny(eb: SecretsExpr, column: 'name' | 'trn' | 'description', needles: string[]) {
-  return eb.or(needles.map((n) => sql<boolean>`lower(${eb.ref(column)}) like ${containsPattern(n)} escape '\\'`));
+  return eb.or(needles.filter((n) => !unmatchable(n)).map((n) => sql<boolean>`lower(${eb.ref(column)}) like ${containsPattern(n)} escape '\\'`));
 }
 
 /** True when the filter narrows by nothing but the project: then the kept counts answer TotalCount. */
@@ -48,17 +56,21 @@ export class KyselySecretRepository implements SecretRepository {
   constructor(private readonly db: Db) {}
 
   async findSecret(scope: Scope, name: string): Promise<Secret | undefined> {
+    if (unmatchable(name)) return undefined;
     const row = await FIND_SECRET.executeTakeFirst(this.db, { accountId: scope.accountId, region: scope.region, name });
     return row && toSecret(row);
   }
 
   async findSecretWithVersion(scope: Scope, name: string, selector: VersionSelector): Promise<SecretWithStoredVersion | undefined> {
     const { kind, value } = selectorValue(selector);
+    if (unmatchable(name)) return undefined;
+    if (unmatchable(value)) return this.findSecret(scope, name).then((secret) => secret && { secret, version: undefined });
     const row = await FIND_SECRET_WITH_VERSION[kind].executeTakeFirst(this.db, { accountId: scope.accountId, region: scope.region, name, value });
     return row && { secret: toSecret(row), version: joinedVersion(row, row.id) };
   }
 
   async findSecrets(scope: Scope, names: readonly string[]): Promise<Secret[]> {
+    names = names.filter((n) => !unmatchable(n));
     if (names.length === 0) return [];
     const rows = await this.db
       .selectFrom('secrets')
@@ -85,7 +97,10 @@ export class KyselySecretRepository implements SecretRepository {
         if (filter.states?.length) all.push(eb('state', 'in', filter.states));
         if (filter.rotationStates?.length) all.push(eb('rotation_state', 'in', filter.rotationStates));
         if (filter.managed?.length) all.push(eb('managed', 'in', filter.managed.map((m) => (m ? 1 : 0))));
-        if (filter.owningServices?.length) all.push(eb('owning_service', 'in', filter.owningServices));
+        if (filter.owningServices?.length) {
+          const services = filter.owningServices.filter((o) => !unmatchable(o));
+          all.push(services.length > 0 ? eb('owning_service', 'in', services) : eb.or([]));
+        }
         if (filter.createdBetween) {
           all.push(eb('created_at', '>=', filter.createdBetween[0]), eb('created_at', '<=', filter.createdBetween[1]));
         }
@@ -134,6 +149,7 @@ export class KyselySecretRepository implements SecretRepository {
 
   async findVersion(secretId: string, selector: VersionSelector): Promise<StoredVersion | undefined> {
     const { kind, value } = selectorValue(selector);
+    if (unmatchable(value)) return undefined;
     const row = await FIND_VERSION[kind].executeTakeFirst(this.db, { secretId, value });
     return row && toVersion(row);
   }
