@@ -3,7 +3,7 @@
  * or a urlencoded form; the body wins), read through typed getters that name the parameter in
  * every refusal. Values from the query or a form are text; JSON values may be numbers too.
  */
-import { apiError, invalidParameter } from '../http/error-catalogue';
+import { apiError, invalidParameter } from '../error-catalogue';
 import { parseDuration } from './duration';
 
 type Value = string | number | boolean | null;

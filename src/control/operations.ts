@@ -5,7 +5,7 @@
 import type { AuditEntry } from '../audit/audit-entry';
 import { MAX_AUDIT_LIMIT } from '../audit/audit-entry';
 import { FaultRuleError, type FaultRuleInput } from '../faults/fault-rule';
-import { apiError, invalidParameter, isErrorCode } from '../http/error-catalogue';
+import { apiError, invalidParameter, isErrorCode } from '../error-catalogue';
 import type { ControlParams } from './control-params';
 import type { LocalControl } from './local-control';
 

@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { WireRequest } from './authenticate';
 import type { DispatchRecord, Dispatcher } from './dispatcher';
 import { errorEnvelope, newRequestId } from './envelope';
-import { ApiError, apiError, invalidParameter } from './error-catalogue';
+import { ApiError, apiError, invalidParameter } from '../error-catalogue';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 

@@ -3,7 +3,7 @@
  * is calling. Pure apart from the signing-key cache: no express types, so tests drive it directly.
  */
 import type { CredentialRegistry } from '../credentials';
-import { ApiError, apiError } from './error-catalogue';
+import { ApiError, apiError } from '../error-catalogue';
 import {
   EMPTY_BODY_SHA256,
   canonicalRequest,

@@ -5,7 +5,7 @@
  * `true` and `7` as strings.
  */
 import type { JsonSchema } from '../validation/schemas';
-import { ApiError, invalidParameter } from './error-catalogue';
+import { ApiError, invalidParameter } from '../error-catalogue';
 import type { QueryPairs } from './signature';
 
 export type Params = Record<string, unknown>;

@@ -5,7 +5,7 @@
  */
 import Signer from '@volcengine/openapi/lib/base/sign';
 import { Authenticator } from '../../src/http/authenticate';
-import { ApiError } from '../../src/http/error-catalogue';
+import { ApiError } from '../../src/error-catalogue';
 import { CredentialRegistry } from '../../src/credentials';
 import { canonicalRequest, EMPTY_BODY_SHA256 } from '../../src/http/signature';
 
