@@ -26,6 +26,15 @@ export interface PostgresSamples {
   scale: Array<{ size: number; seedSeconds: number; cells: Record<(typeof POSTGRES_SCALE_ACTIONS)[number], Cell[]> }>;
 }
 
+/**
+ * After a bulk load: VACUUM ANALYZE, as autovacuum would do soon after, so that the cells measure a
+ * database in its steady state (fresh statistics, visibility map set) and not autovacuum working
+ * beside them on the same cores.
+ */
+async function settle(url: string): Promise<void> {
+  await admin(url, 'vacuum analyze');
+}
+
 async function admin(url: string, statement: string): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -89,6 +98,7 @@ export async function measurePostgres(options: BenchOptions, scratch: Scratch, l
   try {
     await seedSecrets(dbFile, BENCH_SCOPE, 0, options.population);
     await seedPostgres(db.url, keyFile, BENCH_SCOPE, 0, options.population);
+    await settle(db.url);
     const sqlite = await startTarget(scratch, dbFile);
     const pgA = await startOnPostgres(scratch, db.url, keyFile);
     const pgB = await startOnPostgres(scratch, db.url, keyFile);
@@ -135,6 +145,7 @@ export async function measurePostgres(options: BenchOptions, scratch: Scratch, l
     for (const size of options.scaleSizes) {
       const started = performance.now();
       await seedPostgres(scaleDb.url, keyFile, BENCH_SCOPE, seeded, size);
+      await settle(scaleDb.url);
       seeded = size;
       const seedSeconds = (performance.now() - started) / 1000;
       const target = await startOnPostgres(scratch, scaleDb.url, keyFile);
