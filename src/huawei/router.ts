@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { DomainError } from '../domain/errors';
-import type { HuaweiAuthenticator, HuaweiCaller, HuaweiWireRequest } from './authenticate';
+import { announcesBody, BodyReadError, readBody } from '../http/body-reader';
+import type { HuaweiAuthenticator, HuaweiCaller, HuaweiWireHead, PendingHuaweiCaller } from './authenticate';
 import { toHuaweiError } from './domain-errors';
 import { HuaweiError, huaweiError } from './error-catalogue';
 import { HUAWEI_OPERATIONS, type HuaweiOperation, type HuaweiServices } from './operations';
@@ -42,7 +43,7 @@ export interface HuaweiDoorOptions {
   onInternalError?: (error: unknown, requestId: string) => void;
 }
 
-function wireRequest(req: Request, projectId: string): HuaweiWireRequest {
+function wireHead(req: Request, projectId: string): HuaweiWireHead {
   const url = req.originalUrl;
   const q = url.indexOf('?');
   const headers: Record<string, string> = {};
@@ -54,7 +55,6 @@ function wireRequest(req: Request, projectId: string): HuaweiWireRequest {
     path: q === -1 ? url : url.slice(0, q),
     query: q === -1 ? [] : [...new URLSearchParams(url.slice(q + 1))],
     headers,
-    body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
     projectId,
   };
 }
@@ -96,7 +96,6 @@ function newRecord(method: string, operation: string | null, params: Readonly<Re
 
 export function huaweiRouter(options: HuaweiDoorOptions): express.Router {
   const router = express.Router();
-  router.use(express.raw({ type: () => true, limit: HUAWEI_MAX_BODY_BYTES }));
 
   const send = (res: Response, record: HuaweiRequestRecord, started: number, status: number, body?: object) => {
     res.setHeader('X-Request-Id', record.requestId);
@@ -120,14 +119,23 @@ export function huaweiRouter(options: HuaweiDoorOptions): express.Router {
     const params = req.params as Record<string, string>;
     const record = newRecord(req.method, operation.name, params);
     try {
-      const wire = wireRequest(req, params.project_id);
-      const caller: HuaweiCaller = options.authenticator.authenticate(wire);
+      // who is calling is settled as far as it can be before a byte of the body is read
+      const head = wireHead(req, params.project_id);
+      let pending: PendingHuaweiCaller;
+      try {
+        pending = options.authenticator.begin(head);
+      } catch (e) {
+        if (announcesBody(req)) res.setHeader('Connection', 'close');
+        throw e;
+      }
+      const wire = { ...head, body: await readBody(req, HUAWEI_MAX_BODY_BYTES) };
+      const caller: HuaweiCaller = pending.finish(wire.body);
       Object.assign(record, { accessKeyId: caller.accessKeyId, accountId: caller.scope.accountId, region: caller.scope.region });
       const body = operation.takesBody ? parseJsonBody(wire.body) : undefined;
       const result = await operation.handle({ caller, params, body, services: options.services });
       send(res, record, started, result.status, result.body);
     } catch (e) {
-      sendError(res, record, started, toError(e, record.requestId));
+      sendError(res, record, started, (e instanceof BodyReadError ? requestReadError(e) : null) ?? toError(e, record.requestId));
     }
   };
 
@@ -136,8 +144,9 @@ export function huaweiRouter(options: HuaweiDoorOptions): express.Router {
     router[method](operation.path, handler(operation));
   }
 
-  // Anything else under /v1: the gateway's "no such API", before any authentication.
+  // Anything else under /v1: the gateway's "no such API", before any authentication (the body is never read).
   router.use((req: Request, res: Response) => {
+    if (announcesBody(req)) res.setHeader('Connection', 'close');
     const path = req.originalUrl.split('?')[0].slice(0, 256);
     sendError(res, newRecord(req.method, null), performance.now(), huaweiError('ApiNotFound', req.method, path));
   });

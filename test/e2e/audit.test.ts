@@ -17,7 +17,8 @@ describe('audit log', () => {
   let control: ControlClient;
   const other = generateCredential('2100000777');
   beforeAll(async () => {
-    t = await startTestServer({ credentials: [generateCredential(), other] });
+    // the first pair owns the control API; `other` is an ordinary account's
+    t = await startTestServer({ credentials: [{ ...generateCredential(), control: true }, other] });
     control = controlClient(t.sdk.service);
   });
   afterAll(() => t.handle.close());
