@@ -3,6 +3,7 @@
  * or a urlencoded form; the body wins), read through typed getters that name the parameter in
  * every refusal. Values from the query or a form are text; JSON values may be numbers too.
  */
+import { isRepresentableTime } from '../domain/clock';
 import { apiError, invalidParameter } from '../http/error-catalogue';
 import { parseDuration } from './duration';
 
@@ -96,7 +97,9 @@ export class ControlParams {
     if (v === undefined || v === null) return undefined;
     const text = String(v).trim();
     const ms = /^\d+$/.test(text) ? Number(text) : ISO_TIME.test(text) ? Date.parse(text) : NaN;
-    if (!Number.isSafeInteger(ms)) throw invalidParameter(name, `${name} must be epoch milliseconds or an ISO 8601 time such as 2025-01-31T12:00:00Z.`);
+    if (!isRepresentableTime(ms)) {
+      throw invalidParameter(name, `${name} must be epoch milliseconds or an ISO 8601 time such as 2025-01-31T12:00:00Z, from 1970 to 9999.`);
+    }
     return ms;
   }
 
