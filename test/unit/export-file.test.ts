@@ -37,7 +37,7 @@ describe('the export output file', () => {
     const real = fs.openSync;
     jest.spyOn(fs, 'openSync').mockImplementation(((p: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) => {
       opened.push([String(p), flags, mode]);
-      return real(p, flags, mode);
+      return real(p, flags as fs.OpenMode, mode);
     }) as typeof fs.openSync);
     writePrivateFile(path.join(dir, 'a.json'), 'one');
     writePrivateFile(path.join(dir, 'a.json'), 'two');
