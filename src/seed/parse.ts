@@ -3,6 +3,7 @@
  * any other name, by the first character. Syntax errors give the line and column but never an excerpt
  * of the text: the line may hold a secret value.
  */
+import { own } from '../lookup';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SeedError, seedLabel } from './errors';
@@ -12,7 +13,7 @@ export type SeedFormat = 'json' | 'yaml';
 const FORMAT_BY_EXTENSION: Readonly<Record<string, SeedFormat>> = { '.json': 'json', '.yaml': 'yaml', '.yml': 'yaml' };
 
 export function formatByExtension(file: string): SeedFormat | undefined {
-  return FORMAT_BY_EXTENSION[path.extname(file).toLowerCase()];
+  return own(FORMAT_BY_EXTENSION, path.extname(file).toLowerCase());
 }
 
 export function formatOf(file: string, text: string): SeedFormat {
