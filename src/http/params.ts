@@ -124,10 +124,13 @@ export function parseBody(body: Buffer, contentType: string | undefined): Parsed
   if (body.length === 0) return { typed: record(), text: record() };
   const type = mediaType(contentType);
   const text = bodyText(body);
-  if (type === 'application/x-www-form-urlencoded') {
+  // A body opening with '{' is JSON whatever it is labelled (a real form encodes '{' as %7B, and the Node
+  // SDK's fetchOpenAPI sends JSON under the form type). Content-Type is often not signed (the Node SDK
+  // leaves it out), so it must not be able to turn the signed bytes of a JSON body into other parameters.
+  if (type === 'application/x-www-form-urlencoded' && !/^\s*\{/.test(text)) {
     return { typed: record(), text: pairsToParams(formPairs(text)) };
   }
-  if (type === 'application/json' || type.endsWith('+json') || ((type === '' || type === 'text/plain') && /^\s*\{/.test(text))) {
+  if (type === 'application/json' || type.endsWith('+json') || ((type === '' || type === 'text/plain' || type === 'application/x-www-form-urlencoded') && /^\s*\{/.test(text))) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -105,6 +105,24 @@ describe('only signed input is honoured', () => {
     expect(await valueOf()).toBe('original');
   });
 
+  it('an unsigned Content-Type cannot turn the signed bytes of a JSON body into other parameters (form reading)', async () => {
+    await t.sdk.ok('CreateSecret', { SecretName: 'bystander', SecretType: 'Generic', SecretValue: 'untouched' });
+    const literal = 'v&SecretName=bystander&SecretValue=evil&x=';
+    // signed as the Node SDK signs: Content-Type is not among the signed headers
+    const res = await t.raw({
+      method: 'POST',
+      query: actionQuery('SetSecretValue'),
+      body: JSON.stringify({ SecretName: 'shared', SecretValue: literal }),
+      tamper: (r) => {
+        r.headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      },
+    });
+    expect(res.status).toBe(200);
+    expect((await t.sdk.ok('GetSecretValue', { SecretName: 'bystander' })).SecretValue).toBe('untouched');
+    expect(await valueOf()).toBe(literal);
+    await t.sdk.ok('SetSecretValue', { SecretName: 'shared', SecretValue: 'original' });
+  });
+
   describe('/_local', () => {
     it('a presigned control URL with a body is refused, and the body does not choose the snapshot name', async () => {
       const query = presigned(t.handle.controlCredentials, [['name', 'from-url']], { method: 'POST', path: '/_local/snapshots' });
