@@ -6,9 +6,34 @@
  */
 import type { IncomingMessage } from 'node:http';
 
+/**
+ * Bytes being held, server-wide, for bodies whose signature is not verified yet. Where a signature
+ * needs the whole body (the Huawei SDKs never declare its hash), this bounds what unverified callers
+ * can make the server hold together, whatever the number of connections.
+ */
+export class ByteBudget {
+  private used = 0;
+
+  constructor(readonly limit: number) {}
+
+  take(n: number): boolean {
+    if (this.used + n > this.limit) return false;
+    this.used += n;
+    return true;
+  }
+
+  give(n: number): void {
+    this.used = Math.max(0, this.used - n);
+  }
+
+  get inUse(): number {
+    return this.used;
+  }
+}
+
 export class BodyReadError extends Error {
   constructor(
-    readonly type: 'entity.too.large' | 'encoding.unsupported' | 'request.aborted',
+    readonly type: 'entity.too.large' | 'encoding.unsupported' | 'request.aborted' | 'budget.exhausted',
     readonly status: number,
     /** the bound that was exceeded (entity.too.large) */
     readonly limit?: number,
@@ -24,8 +49,11 @@ export function announcesBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined;
 }
 
-/** The body's bytes; refuses more than `limit` bytes (by Content-Length before reading, or while reading). */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The body's bytes; refuses more than `limit` bytes (by Content-Length before reading, or while reading),
+ * and, with a `budget`, more than the budget has left (released once the body is read or refused).
+ */
+export function readBody(req: IncomingMessage, limit: number, budget?: ByteBudget): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // the signature covers the bytes sent, and no SDK compresses a request body
     const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
@@ -35,7 +63,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     if (req.readableEnded) return resolve(Buffer.alloc(0));
     const chunks: Buffer[] = [];
     let received = 0;
+    let taken = 0;
     const cleanup = () => {
+      budget?.give(taken);
+      taken = 0;
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
@@ -50,6 +81,16 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
         chunks.length = 0;
         reject(new BodyReadError('entity.too.large', 413, limit));
         return;
+      }
+      if (budget) {
+        if (!budget.take(chunk.length)) {
+          cleanup();
+          req.pause();
+          chunks.length = 0;
+          reject(new BodyReadError('budget.exhausted', 503));
+          return;
+        }
+        taken += chunk.length;
       }
       chunks.push(chunk);
     };

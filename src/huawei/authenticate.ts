@@ -42,6 +42,8 @@ export type HuaweiWireHead = Omit<HuaweiWireRequest, 'body'>;
 export interface PendingHuaweiCaller {
   /** false when nothing signs the body (a token, or UNSIGNED-PAYLOAD) */
   readonly bodySigned: boolean;
+  /** true when the caller is already proven (a token, or a signature over a declared body hash) */
+  readonly verified: boolean;
   /** finishes the check with the body: the caller, or a HuaweiError */
   finish(body: Buffer): HuaweiCaller;
 }
@@ -85,7 +87,7 @@ export class HuaweiAuthenticator {
     if (token !== undefined) {
       // a token is a bearer credential: it signs nothing, like the cloud's IAM tokens
       const caller = this.byToken(req, token);
-      return { bodySigned: false, finish: () => caller };
+      return { bodySigned: false, verified: true, finish: () => caller };
     }
     const authorization = req.headers['authorization'];
     if (authorization !== undefined) return this.bySignature(req, authorization);
@@ -126,11 +128,12 @@ export class HuaweiAuthenticator {
       return { scope, projectId: req.projectId, via: 'aksk', accessKeyId: parsed.accessKeyId };
     };
     const declared = req.headers['x-sdk-content-sha256'];
-    if (declared === undefined) return { bodySigned: true, finish: (body) => verify(sha256Hex(body)) };
+    if (declared === undefined) return { bodySigned: true, verified: false, finish: (body) => verify(sha256Hex(body)) };
     const caller = verify(declared);
     if (declared === UNSIGNED_PAYLOAD) {
       return {
         bodySigned: false,
+        verified: true,
         finish: (body) => {
           // UNSIGNED-PAYLOAD leaves the body out of the signature: its parameters would act unsigned
           if (body.length > 0) throw unauthorized('X-Sdk-Content-Sha256 is UNSIGNED-PAYLOAD but the request has a body: sign the body.');
@@ -140,6 +143,7 @@ export class HuaweiAuthenticator {
     }
     return {
       bodySigned: true,
+      verified: true,
       finish: (body) => {
         if (declared.toLowerCase() !== sha256Hex(body)) throw unauthorized('the signature does not match. Check the SK and the signing method.');
         return caller;

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { DomainError } from '../domain/errors';
-import { announcesBody, BodyReadError, readBody } from '../http/body-reader';
+import { announcesBody, BodyReadError, ByteBudget, readBody } from '../http/body-reader';
 import type { HuaweiAuthenticator, HuaweiCaller, HuaweiWireHead, PendingHuaweiCaller } from './authenticate';
 import { toHuaweiError } from './domain-errors';
 import { HuaweiError, huaweiError } from './error-catalogue';
@@ -19,6 +19,12 @@ export const HUAWEI_PREFIX = '/v1';
  * backup is base64 inside JSON, then base64url in the blob); UploadSecretBlob accepts up to 12 MiB.
  */
 export const HUAWEI_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * Body bytes held at once, across every connection, for AK/SK requests whose signature needs the body
+ * (the SDKs do not declare its hash) and is not checked yet: a caller who only knows an access key id
+ * cannot make the server hold more than this. Beyond it: 503, retry later.
+ */
+export const HUAWEI_UNVERIFIED_BODY_BUDGET = 64 * 1024 * 1024;
 
 export interface HuaweiRequestRecord {
   requestId: string;
@@ -41,6 +47,8 @@ export interface HuaweiDoorOptions {
   observe?: (record: HuaweiRequestRecord) => void;
   /** faults that are not the caller's (logged, never shown) */
   onInternalError?: (error: unknown, requestId: string) => void;
+  /** see HUAWEI_UNVERIFIED_BODY_BUDGET (tests lower it) */
+  unverifiedBodyBudget?: number;
 }
 
 function wireHead(req: Request, projectId: string): HuaweiWireHead {
@@ -72,6 +80,7 @@ function parseJsonBody(body: Buffer): unknown {
 function requestReadError(err: unknown): HuaweiError | null {
   const { type, status } = err as { type?: string; status?: number };
   if (type === 'entity.too.large') return huaweiError('InvalidBody', `The request body exceeds ${HUAWEI_MAX_BODY_BYTES} bytes.`);
+  if (type === 'budget.exhausted') return huaweiError('ServiceUnavailable');
   if (type) return huaweiError('InvalidBody', 'The request body could not be read.');
   if (typeof status === 'number' && status >= 400 && status < 500) return huaweiError('InvalidRequest', 'The request URL could not be decoded.');
   return null;
@@ -96,6 +105,7 @@ function newRecord(method: string, operation: string | null, params: Readonly<Re
 
 export function huaweiRouter(options: HuaweiDoorOptions): express.Router {
   const router = express.Router();
+  const unverified = new ByteBudget(options.unverifiedBodyBudget ?? HUAWEI_UNVERIFIED_BODY_BUDGET);
 
   const send = (res: Response, record: HuaweiRequestRecord, started: number, status: number, body?: object) => {
     res.setHeader('X-Request-Id', record.requestId);
@@ -128,7 +138,7 @@ export function huaweiRouter(options: HuaweiDoorOptions): express.Router {
         if (announcesBody(req)) res.setHeader('Connection', 'close');
         throw e;
       }
-      const wire = { ...head, body: await readBody(req, HUAWEI_MAX_BODY_BYTES) };
+      const wire = { ...head, body: await readBody(req, HUAWEI_MAX_BODY_BYTES, pending.verified ? undefined : unverified) };
       const caller: HuaweiCaller = pending.finish(wire.body);
       Object.assign(record, { accessKeyId: caller.accessKeyId, accountId: caller.scope.accountId, region: caller.scope.region });
       const body = operation.takesBody ? parseJsonBody(wire.body) : undefined;
