@@ -99,15 +99,21 @@ export function createApp(options: AppOptions): express.Express {
       // the signature is checked as far as it can be before a byte of the body is read
       const head = toWireHead(req);
       let pending: PendingAuthentication | null = null;
-      let refusal: PendingAuthentication | null = null;
+      // a refusal is answered by the dispatcher like any other (envelope, audit), with the body unread
+      let authentication: Pick<PendingAuthentication, 'finish'>;
       try {
         pending = options.dispatcher.begin(head);
+        authentication = pending;
       } catch (e) {
-        refusal = { bodySigned: false, finish: () => { throw e; } };
+        authentication = {
+          finish: () => {
+            throw e;
+          },
+        };
       }
       const declared = head.headers['x-content-sha256'] !== undefined;
       const body = await readSignedBody(req, res, pending, declared ? MAX_BODY_BYTES : UNDECLARED_HASH_BODY_BYTES);
-      const result = await options.dispatcher.dispatch({ ...head, body }, requestId, (pending ?? refusal)!);
+      const result = await options.dispatcher.dispatch({ ...head, body }, requestId, authentication);
       res.status(result.status).json(result.body);
       options.observe?.({ ...result.record, method: req.method, durationMs: performance.now() - started });
     } catch (e) {
