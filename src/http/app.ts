@@ -2,6 +2,7 @@
  * The express edge: keep the raw body (the signature covers its bytes), answer /healthz, and hand
  * every other request to the Dispatcher. Whatever goes wrong here still answers with an envelope.
  */
+import { record } from '../lookup';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { PendingAuthentication, WireHead, WireRequest } from './authenticate';
 import { announcesBody, readBody } from './body-reader';
@@ -35,7 +36,8 @@ export function toWireHead(req: Request): WireHead {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const query = q === -1 ? [] : [...new URLSearchParams(url.slice(q + 1))];
-  const headers: Record<string, string> = {};
+  // no prototype: SignedHeaders may name `__proto__` or `constructor`, which must read as absent
+  const headers = record<string>();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }

@@ -2,6 +2,7 @@
  * Verifies a request's HMAC-SHA256 signature (header form or presigned query form) and says who
  * is calling. Pure apart from the signing-key cache: no express types, so tests drive it directly.
  */
+import { own, record } from '../lookup';
 import type { CredentialRegistry } from '../credentials';
 import { ApiError, apiError, invalidParameter } from './error-catalogue';
 import {
@@ -264,9 +265,10 @@ export class Authenticator {
     const signingKey = this.signingKey(secretAccessKey, claim);
     const scope = credentialScope(claim.date, claim.region, claim.service);
     const tryWith = (normalise: (v: string) => string): boolean => {
-      const values: Record<string, string> = {};
+      const values = record<string>();
       for (const name of claim.signedHeaders) {
-        const raw = req.headers[name];
+        // the client names the headers: an inherited member (`constructor`) is not a header
+        const raw = own(req.headers, name);
         if (raw === undefined) return false;
         values[name] = normalise(name === 'host' ? stripDefaultPort(raw) : raw);
       }

@@ -6,6 +6,7 @@
  * its account must own the project). Missing or wrong credentials: 401. A project the caller does
  * not own: 403. Messages never contain a token, a secret key or a signature.
  */
+import { own, record } from '../lookup';
 import type { CredentialRegistry } from '../credentials';
 import type { Scope } from '../domain/types';
 import { parseXDate, sha256Hex, signaturesEqual, type QueryPairs } from '../http/signature';
@@ -158,9 +159,10 @@ export class HuaweiAuthenticator {
   }
 
   private signatureMatches(req: HuaweiWireHead, auth: HuaweiAuthorization, secretKey: string, sdkDate: string, payloadHash: string): boolean {
-    const headerValues: Record<string, string> = {};
+    const headerValues = record<string>();
     for (const name of auth.signedHeaders) {
-      const value = req.headers[name];
+      // the client names the headers: an inherited member (`constructor`) is not a header
+      const value = own(req.headers, name);
       if (value === undefined) return false;
       headerValues[name] = value;
     }

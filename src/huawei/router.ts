@@ -4,6 +4,7 @@
  * then per operation: authenticate → parse the JSON body → operation → JSON answer. Every failure,
  * unknown routes included, is a Huawei error body, never HTML and never a Volcengine envelope.
  */
+import { record } from '../lookup';
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { DomainError } from '../domain/errors';
@@ -54,7 +55,8 @@ export interface HuaweiDoorOptions {
 function wireHead(req: Request, projectId: string): HuaweiWireHead {
   const url = req.originalUrl;
   const q = url.indexOf('?');
-  const headers: Record<string, string> = {};
+  // no prototype: SignedHeaders may name `__proto__` or `constructor`, which must read as absent
+  const headers = record<string>();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }

@@ -3,6 +3,7 @@
  * unknown names everywhere (the ManagedState filter once read them as `true`).
  */
 import { controlClient } from '../support/control';
+import { officialSignature, rawHttp, startHuaweiTestServer } from '../support/huawei';
 import { actionQuery, startTestServer, type TestServer } from '../support/server';
 
 const INHERITED = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
@@ -47,5 +48,32 @@ describe('input-keyed lookups', () => {
     }
     // and through the official SDK's client
     expect((await controlClient(t.sdk.service).fail('GET', '/clock', { constructor: 'x' })).Code).toBe('InvalidParameter');
+  });
+
+  it.each(['/', '/_local/clock'])('SignedHeaders naming __proto__ and constructor is a signature that does not match, not a 500 (%s)', async (path) => {
+    const res = await t.raw({
+      method: 'GET',
+      path,
+      query: path === '/' ? actionQuery('DescribeSecrets') : [],
+      tamper: (r) => {
+        r.headers.Authorization = r.headers.Authorization.replace('SignedHeaders=', 'SignedHeaders=__proto__;constructor;');
+      },
+    });
+    expect({ status: res.status, code: res.body.ResponseMetadata.Error?.Code }).toEqual({ status: 401, code: 'SignatureDoesNotMatch' });
+  });
+});
+
+describe('the Huawei door, SignedHeaders naming inherited members', () => {
+  it('answers 401, not a 500', async () => {
+    const s = await startHuaweiTestServer();
+    try {
+      const path = `/v1/${s.a.projectId}/secrets/anything`;
+      const headers = officialSignature(s.t.handle, s.a.credential, { method: 'GET', path });
+      const key = Object.keys(headers).find((k) => k.toLowerCase() === 'authorization')!;
+      headers[key] = headers[key].replace('SignedHeaders=', 'SignedHeaders=__proto__;constructor;');
+      expect((await rawHttp(s.t.handle, 'GET', path, headers)).status).toBe(401);
+    } finally {
+      await s.close();
+    }
   });
 });
