@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { isLoopback, DEFAULTS } from './config';
-import { CredentialRegistry, generateCredential, parseCredentialList } from './credentials';
+import { CredentialRegistry, generateControlCredential, generateCredential, parseCredentialList, type Credential } from './credentials';
 import { MasterKeyBackupSealer } from './crypto/backup-sealer';
 import { EnvelopeCipher } from './crypto/envelope-cipher';
 import { readMasterKeyFile, type LoadedMasterKey } from './crypto/master-key';
@@ -38,8 +38,10 @@ import { closeGracefully, listen, ListenError } from './server/listen';
 import { bindMasterKey, MasterKeyBindingError } from './server/master-key-binding';
 import { ClockSync } from './server/shared-clock';
 import { SweepLoop } from './server/sweep-loop';
-import type { ServerHandle, ServerOptions } from './server/types';
 
+import { DEFAULT_MAX_CONNECTIONS, type ServerHandle, type ServerOptions } from './server/types';
+
+export { DEFAULT_MAX_CONNECTIONS } from './server/types';
 export type { ServerClock, ServerHandle, ServerOptions } from './server/types';
 
 export class StartupError extends Error {}
@@ -93,13 +95,20 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   const host = options.host ?? DEFAULTS.host;
   const region = options.region ?? DEFAULTS.region;
   const logger = createLogger(options.logLevel ?? 'silent', options.logStream);
-  const configured = typeof options.credentials === 'string' ? parseCredentialList(options.credentials) : options.credentials ?? [generateCredential()];
+  // the default pair is the in-process owner's, so it may use the control API too
+  const configured =
+    typeof options.credentials === 'string' ? parseCredentialList(options.credentials) : options.credentials ?? [{ ...generateCredential(), control: true }];
   // The seed is read and checked before anything is opened: a bad one changes nothing. Its faults: seed.faults.
   const seed = options.seed === undefined ? undefined : readSeed(options.seed);
   const accounts = seed ? mergeSeedAccounts(configured, seed) : configured;
   const initialFaults = checkInitialFaults(seed, options.faults);
   if (accounts.length === 0) throw new StartupError('at least one credential is needed');
   const registry = new CredentialRegistry(accounts);
+  // no configured control credential: the handle gets one of its own, which no account door accepts
+  if (!registry.firstControl()) registry.addControlOnly(generateControlCredential(accounts[0].accountId));
+  const controlCredentials = registry.firstControl() as Credential;
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new StartupError('maxConnections must be a whole number >= 1');
   const huaweiProjects = huaweiProjectsOf(options.huaweiTokens);
   if (seed) addSeedHuaweiTokens(huaweiProjects, seed);
   if (registry.usesDevelopmentCredential() && !isLoopback(host)) {
@@ -165,12 +174,21 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     observe: (r) => audit.record({ ...r, action: r.operation, version: 'huawei-csms-v1' }),
   });
   const authenticator = new Authenticator({ credentials: registry, maxSkewMs });
+  // the control API checks signatures against every key (control-only ones too), then requires `control`
+  const controlAuthenticator = new Authenticator({ credentials: { lookup: (ak) => registry.lookupForControl(ak) }, maxSkewMs });
   const dispatcher = new Dispatcher({ authenticator, services: { secrets, backups }, beforeAction: faults.beforeAction, onInternalError });
   const app = createApp({
     dispatcher,
     mount: (express) => {
-      huaweiDoor(express);
-      mountControlApi(express, { control, authenticator, observe: (o) => logger.info('control', { ...o }), onInternalError });
+      // without a project there is nobody the door could let in: /v1 is then not served at all
+      if (huaweiProjects.size > 0) huaweiDoor(express);
+      mountControlApi(express, {
+        control,
+        authenticator: controlAuthenticator,
+        isControlKey: (ak) => registry.lookupForControl(ak)?.control === true,
+        observe: (o) => logger.info('control', { ...o }),
+        onInternalError,
+      });
     },
     observe: (r) => {
       audit.record(r);
@@ -201,6 +219,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const server = http.createServer(httpServerLimits(requestTimeoutMs), listener);
   server.keepAliveTimeout = 5000;
+  // beyond the cap a new connection is closed at once, before a byte of it is read
+  server.maxConnections = maxConnections;
   answerClientErrors(server, { requestTimeoutMs, audit, logger });
   try {
     await listen(server, host, options.port ?? 0);
@@ -221,6 +241,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     region,
     credentials: { ...accounts[0] },
     accounts: accounts.map((a) => ({ ...a })),
+    controlCredentials: { ...controlCredentials },
     clock: {
       now: () => clock.now(),
       advance: advanceClock,

@@ -40,9 +40,14 @@ export interface ServerOptions {
   auditMaxRows?: number;
   /** fault rules active from the start (added after the seed file's) */
   faults?: FaultRuleInput[];
-  /** Huawei CSMS door tokens (objects or `token:project_id:account:region,...`); each project_id means one account and region. Default none */
+  /** Huawei CSMS door tokens (objects or `token:project_id:account:region,...`); each project_id means one account and region. Default none (and then /v1 is not served) */
   huaweiTokens?: HuaweiToken[] | string;
+  /** concurrent connections accepted; more are closed at once (Node's server.maxConnections). Default 256 */
+  maxConnections?: number;
 }
+
+/** Default cap on concurrent connections: plenty for a test suite, small enough that idle sockets cannot exhaust memory. */
+export const DEFAULT_MAX_CONNECTIONS = 256;
 
 export interface ServerClock {
   /** the secrets' time, epoch milliseconds */
@@ -60,6 +65,12 @@ export interface ServerHandle {
   credentials: Credential;
   /** every accepted credential */
   accounts: Credential[];
+  /**
+   * The credential that owns the local control API (/_local): the first configured one marked
+   * `control`, or else a fresh random one that only the control API accepts. Give it to
+   * LocalControlClient; the handle's own methods need none.
+   */
+  controlCredentials: Credential;
   clock: ServerClock;
   /** performs what is due now (the sweeper does this every few seconds by itself) */
   sweep(): Promise<SweepReport>;

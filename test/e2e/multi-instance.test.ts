@@ -26,7 +26,7 @@ const PG_CTL = process.env.VOLC_SECRETS_TEST_PG_CTL || undefined;
 const describeWithPg = ADMIN_URL ? describe : describe.skip;
 if (!ADMIN_URL) console.log('multi-instance tests skipped: VOLC_SECRETS_TEST_PG is not set (.ci/run sets it)');
 
-const credential = generateCredential();
+const credential = { ...generateCredential(), control: true };
 
 interface Instance {
   process: ServerProcess;
