@@ -22,8 +22,13 @@ export class ClockSync {
   }
 
   async advance(ms: number): Promise<void> {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the clock only moves forward: advance(ms) needs ms >= 0');
-    if (this.shared) this.clock.catchUp(await this.shared.advance(ms));
-    else this.clock.advance(ms);
+    if (!this.shared) {
+      this.clock.advance(ms);
+      return;
+    }
+    // the same bounds as a local advance, checked against the latest shared offset
+    await this.refresh();
+    this.clock.checkAdvance(ms);
+    this.clock.catchUp(await this.shared.advance(ms));
   }
 }
