@@ -19,7 +19,7 @@ import {
   signaturesEqual,
   stringToSign,
   type QueryPairs,
-} from './signature';
+} from '../signing/signature';
 
 export const SERVICE_NAME = 'kms';
 const REGION_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;

@@ -7,7 +7,7 @@
 import { own, record } from '../lookup';
 import type { JsonSchema } from '../validation/schemas';
 import { ApiError, invalidParameter } from '../error-catalogue';
-import type { QueryPairs } from './signature';
+import type { QueryPairs } from '../signing/signature';
 
 export type Params = Record<string, unknown>;
 

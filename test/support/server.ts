@@ -3,7 +3,7 @@
  * official @volcengine/openapi package. Our own signer is used only for raw/negative requests.
  */
 import { Service } from '@volcengine/openapi';
-import { signRequest } from '../../src/http/signature';
+import { signRequest } from '../../src/signing/signature';
 import { startServer, type ServerHandle, type ServerOptions } from '../../src';
 import type { Credential } from '../../src/credentials';
 import { defaultTestDatabase } from './test-database';

@@ -10,7 +10,7 @@ import { CredentialRegistry } from '../../src/credentials';
 import { HuaweiAuthenticator } from '../../src/huawei/authenticate';
 import { HuaweiError } from '../../src/huawei/error-catalogue';
 import { HuaweiProjects } from '../../src/huawei/tokens';
-import { formatXDate } from '../../src/http/signature';
+import { formatXDate } from '../../src/signing/signature';
 
 const AK = 'AKLTfuzz';
 const registry = new CredentialRegistry([{ accessKeyId: AK, secretAccessKey: 'c2VjcmV0', accountId: '2100000001' }]);

@@ -15,7 +15,7 @@ import {
   signatureHex,
   stringToSign,
   uriEncode,
-} from '../../src/http/signature';
+} from '../../src/signing/signature';
 
 const AK = 'AKLTexample';
 const SK = 'c2VjcmV0S2V5RXhhbXBsZQ==';
