@@ -34,7 +34,8 @@ import { FaultRegistry } from './faults/fault-registry';
 import { FaultRuleError, parseFaultRules, type FaultRuleInput, type FaultRuleSpec } from './faults/fault-rule';
 import { createHuaweiDoor, huaweiProjectsOf } from './huawei';
 import { answerClientErrors } from './server/client-error-audit';
-import { closeGracefully, listen, ListenError } from './server/listen';
+import { serverHandle } from './server/handle';
+import { listen, ListenError } from './server/listen';
 import { bindMasterKey, MasterKeyBindingError } from './server/master-key-binding';
 import { ClockSync } from './server/shared-clock';
 import { SweepLoop } from './server/sweep-loop';
@@ -232,53 +233,25 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   const port = (server.address() as AddressInfo).port;
   sweeper.start();
 
-  let closed: Promise<void> | null = null;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `http://${urlHost}:${port}`,
+  return serverHandle({
+    server,
     host,
     port,
     region,
-    credentials: { ...accounts[0] },
-    accounts: accounts.map((a) => ({ ...a })),
-    controlCredentials: { ...controlCredentials },
-    clock: {
-      now: () => clock.now(),
-      advance: advanceClock,
-    },
-    sweep,
-    reset: () => control.reset(),
-    faults: {
-      add: (rule) => faults.add(rule),
-      remove: (id) => faults.remove(id),
-      clear: () => faults.clear(),
-      list: () => faults.list(),
-    },
-    audit: {
-      query: (filter) => audit.query(filter),
-      count: () => audit.count(),
-      flush: () => audit.flush(),
-      clear: () => audit.clear(),
-    },
-    snapshot: (name) => control.snapshot(name),
-    restore: (name) => control.restore(name),
-    snapshots: () => control.snapshots(),
-    deleteSnapshot: (name) => control.deleteSnapshot(name),
-    close: () => {
-      closed ??= (async () => {
-        await sweeper.stop();
-        await closeGracefully(server, requestTimeoutMs);
-        await sweeper.stop();
-        await audit.close();
-        await store.close();
-      })();
-      return closed;
-    },
-    databaseFile: store.label,
+    accounts,
+    controlCredentials,
+    clock,
+    advanceClock,
+    sweeper,
+    control,
+    faults,
+    audit,
+    store,
+    requestTimeoutMs,
     masterKeySource: masterKey.source,
     warnings,
     logger,
-  };
+  });
 }
 
 export { DatabaseOpenError };
