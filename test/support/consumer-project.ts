@@ -86,6 +86,8 @@ export function consumerLockfile(tarball: string, extra: string[], registry: str
       integrity: `sha512-${crypto.createHash('sha512').update(fs.readFileSync(tarball)).digest('base64')}`,
       license: self.license,
       dependencies: self.dependencies,
+      peerDependencies: self.peerDependencies,
+      peerDependenciesMeta: self.peerDependenciesMeta,
       bin: self.bin,
       engines: self.engines,
     },
