@@ -70,7 +70,8 @@ export default async function globalSetup(globalConfig?: GlobalConfigLike, proje
   }
   // the state every resetServer() returns to: empty, or what the seed file loaded
   await Promise.all(handles.map((h) => h.snapshot(INITIAL_SNAPSHOT)));
-  (globalThis as GlobalWithHandles)[HANDLES_KEY] = handles;
+  // appended, not replaced: with several jest projects naming this globalSetup, teardown closes them all
+  (globalThis as GlobalWithHandles)[HANDLES_KEY] = [...startedHandles(), ...handles];
   const [first] = handles;
   Object.assign(process.env, serverEnvironment(published(first)), {
     [JEST_SERVERS_VARIABLE]: JSON.stringify(handles.map((h) => ({ url: h.url, endpoint: published(h).endpoint }))),
