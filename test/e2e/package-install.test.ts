@@ -5,7 +5,8 @@
  *   - `npx volc-secrets --version` and `npx volc-secrets-local --version`;
  *   - a consumer .ts (test/fixtures/consumer) type-checked under moduleResolution node10, node16
  *     and bundler, strict, without skipLibCheck, with neither @types/express nor @types/better-sqlite3;
- *   - the tarball's contents: built JS, .d.ts, schemas and migrations, nothing else, under the bound.
+ *   - the tarball's contents: built JS, .d.ts, schemas, migrations (and the web console's assets
+ *     when it is built), nothing else, under the bound.
  * Needs dist/ built (npm test builds it). About 25-40 s here, most of it the offline install and
  * the three tsc runs.
  */
@@ -46,6 +47,7 @@ describe('the packed tarball', () => {
         !/^dist\/src\/.+\.(js|d\.ts)$/.test(f) &&
         !/^dist\/db\/migrations\/[\w-]+\.js$/.test(f) &&
         !/^dist\/schemas\/.+\.json$/.test(f) &&
+        !/^dist\/console\/(index\.html|console\.js|console\.css)$/.test(f) &&
         !['dist/volc-secrets.js', 'dist/package.json', 'package.json', 'README.md', '.env.example'].includes(f),
     );
     expect(unexpected).toEqual([]);
