@@ -3,9 +3,9 @@
  * SDKs: each Volcengine SDK reads its own names, so all of them are set.
  *
  * globalSetup starts one server per jest worker and sets the variables for worker 1's server, plus
- * VOLC_SECRETS_JEST_SERVERS, the address of every worker's server. In a worker, `workerServer()`
- * picks the entry of its JEST_WORKER_ID and `adoptWorkerServer()` rewrites the address variables to
- * it (the credentials and region are the same for every server, so those never change).
+ * VOLC_SECRETS_JEST_SERVERS, the address and control credential of every worker's server. In a worker,
+ * `workerServer()` picks the entry of its JEST_WORKER_ID and `adoptWorkerServer()` rewrites the address
+ * and control variables to it (the account credential and region are the same for every server).
  */
 import type { Credential } from '../credentials';
 
@@ -15,9 +15,11 @@ export interface PublishedServer {
   endpoint: string;
   region: string;
   credentials: Credential;
+  /** the control credential (the local control API refuses every other key); default `credentials` */
+  control?: Pick<Credential, 'accessKeyId' | 'secretAccessKey'>;
 }
 
-/** JSON list of `{url, endpoint}`, one per jest worker, worker 1's first. */
+/** JSON list of `{url, endpoint, control?}`, one per jest worker, worker 1's first. */
 export const JEST_SERVERS_VARIABLE = 'VOLC_SECRETS_JEST_SERVERS';
 
 export function serverEnvironment(s: PublishedServer): Record<string, string> {
@@ -40,6 +42,9 @@ export function serverEnvironment(s: PublishedServer): Record<string, string> {
     VOLCENGINE_ENDPOINT: s.endpoint,
     VOLCSTACK_ACCESS_KEY_ID: accessKeyId,
     VOLCSTACK_SECRET_ACCESS_KEY: secretAccessKey,
+    // the key pair of the local control API (resetServer, advanceClock, injectFault...)
+    VOLC_SECRETS_CONTROL_ACCESS_KEY_ID: (s.control ?? s.credentials).accessKeyId,
+    VOLC_SECRETS_CONTROL_SECRET_ACCESS_KEY: (s.control ?? s.credentials).secretAccessKey,
   };
 }
 
@@ -52,7 +57,10 @@ export function publishedServer(env: Environment = process.env): PublishedServer
     if (!v) throw new Error(`${name} is not set: is volc-secrets-local/jest/global-setup configured as jest's globalSetup?`);
     return v;
   };
+  const controlKey = env.VOLC_SECRETS_CONTROL_ACCESS_KEY_ID;
+  const controlSecret = env.VOLC_SECRETS_CONTROL_SECRET_ACCESS_KEY;
   return {
+    ...(controlKey && controlSecret ? { control: { accessKeyId: controlKey, secretAccessKey: controlSecret } } : {}),
     url: need('VOLC_SECRETS_URL'),
     endpoint: need('VOLC_SECRETS_ENDPOINT'),
     region: need('VOLC_SECRETS_REGION'),
@@ -64,18 +72,28 @@ export function publishedServer(env: Environment = process.env): PublishedServer
   };
 }
 
+type KeyPair = Pick<Credential, 'accessKeyId' | 'secretAccessKey'>;
+
 interface WorkerAddress {
   url: string;
   endpoint: string;
+  control?: KeyPair;
 }
+
+const isKeyPair = (c: unknown): c is KeyPair =>
+  typeof c === 'object' && c !== null && typeof (c as KeyPair).accessKeyId === 'string' && typeof (c as KeyPair).secretAccessKey === 'string';
 
 function workerAddresses(env: Environment): WorkerAddress[] {
   const text = env[JEST_SERVERS_VARIABLE];
   if (!text) return [];
   const list: unknown = JSON.parse(text);
   const valid = (a: unknown): a is WorkerAddress =>
-    typeof a === 'object' && a !== null && typeof (a as WorkerAddress).url === 'string' && typeof (a as WorkerAddress).endpoint === 'string';
-  if (!Array.isArray(list) || !list.every(valid)) throw new Error(`${JEST_SERVERS_VARIABLE} is not a list of {url, endpoint}`);
+    typeof a === 'object' &&
+    a !== null &&
+    typeof (a as WorkerAddress).url === 'string' &&
+    typeof (a as WorkerAddress).endpoint === 'string' &&
+    ((a as WorkerAddress).control === undefined || isKeyPair((a as WorkerAddress).control));
+  if (!Array.isArray(list) || !list.every(valid)) throw new Error(`${JEST_SERVERS_VARIABLE} is not a list of {url, endpoint, control?}`);
   return list;
 }
 
@@ -90,12 +108,12 @@ export function workerServer(env: Environment = process.env): PublishedServer {
   if (addresses.length === 0 || !Number.isInteger(worker) || worker < 1) return base;
   // jest numbers workers 1..maxWorkers and globalSetup started maxWorkers servers; the modulo only guards a surprise
   const own = addresses[(worker - 1) % addresses.length];
-  return { ...base, url: own.url, endpoint: own.endpoint };
+  return { ...base, url: own.url, endpoint: own.endpoint, ...(own.control ? { control: { accessKeyId: own.control.accessKeyId, secretAccessKey: own.control.secretAccessKey } } : {}) };
 }
 
 /**
  * Points this worker's address variables (VOLC_SECRETS_URL, VOLC_SECRETS_ENDPOINT, VOLCENGINE_ENDPOINT)
- * at its own server. jest gives every test file its own copy of process.env, so this runs once per
+ * and control credential (VOLC_SECRETS_CONTROL_*) at its own server. jest gives every test file its own copy of process.env, so this runs once per
  * file: `volc-secrets-local/jest` calls it when loaded.
  */
 export function adoptWorkerServer(env: Environment = process.env): PublishedServer | undefined {

@@ -12,8 +12,9 @@
  * Why a server per worker: jest runs test files in parallel workers, and `resetServer()`,
  * `advanceClock()` and `injectFault()` act on a whole server. One shared server let one file's reset
  * wipe another's secrets mid-test. Files in the same worker run one after another, so a server per
- * worker (reset before each test) isolates every file. All servers accept the same credentials and
- * region, so the SDKs' environment variables are the same everywhere; only the address differs.
+ * worker (reset before each test) isolates every file. All servers accept the same account credential
+ * and region, so the SDKs' environment variables are the same everywhere; only the address and the
+ * control credential (which only the helpers use) differ.
  */
 import { generateCredential } from '../credentials';
 import { startServer, type ServerHandle, type ServerOptions } from '../server';
@@ -51,14 +52,17 @@ function workerOptions(base: ServerOptions, k: number): ServerOptions {
 }
 
 function published(handle: ServerHandle): PublishedServer {
-  return { url: handle.url, endpoint: `${handle.host}:${handle.port}`, region: handle.region, credentials: handle.credentials };
+  const { accessKeyId, secretAccessKey } = handle.controlCredentials;
+  return { url: handle.url, endpoint: `${handle.host}:${handle.port}`, region: handle.region, credentials: handle.credentials, control: { accessKeyId, secretAccessKey } };
 }
 
 export default async function globalSetup(globalConfig?: GlobalConfigLike, projectConfig?: ProjectConfigLike): Promise<void> {
   const fromConfig = (projectConfig?.globals?.volcSecretsLocal ?? {}) as ServerOptions;
   const options: ServerOptions = { ...fromConfig };
   if (process.env.VOLC_SECRETS_SEED && options.seed === undefined) options.seed = process.env.VOLC_SECRETS_SEED;
-  // one credential for every server, so that an SDK configured from the environment works with any of them
+  // one account credential for every server, so that an SDK configured from the environment works with
+  // any of them; not a control one, so each server makes its own control credential, which only the
+  // helpers get (VOLC_SECRETS_CONTROL_*, per worker) and the SDK's key pair cannot call /_local
   options.credentials ??= [generateCredential()];
 
   const started = await Promise.allSettled(Array.from({ length: serverCount(globalConfig) }, (_, k) => startServer(workerOptions(options, k))));
@@ -74,7 +78,10 @@ export default async function globalSetup(globalConfig?: GlobalConfigLike, proje
   (globalThis as GlobalWithHandles)[HANDLES_KEY] = [...startedHandles(), ...handles];
   const [first] = handles;
   Object.assign(process.env, serverEnvironment(published(first)), {
-    [JEST_SERVERS_VARIABLE]: JSON.stringify(handles.map((h) => ({ url: h.url, endpoint: published(h).endpoint }))),
+    [JEST_SERVERS_VARIABLE]: JSON.stringify(handles.map((h) => {
+      const { url, endpoint, control } = published(h);
+      return { url, endpoint, control };
+    })),
   });
 }
 

@@ -5,18 +5,22 @@
 import { adoptWorkerServer, JEST_SERVERS_VARIABLE, serverEnvironment, workerServer } from '../../src/jest/environment';
 
 const credentials = { accessKeyId: 'AKLTtest', secretAccessKey: 'c2VjcmV0', accountId: '2100000001' };
-const addresses = [1, 2, 3, 4].map((k) => ({ url: `http://127.0.0.1:${4000 + k}`, endpoint: `127.0.0.1:${4000 + k}` }));
+const addresses = [1, 2, 3, 4].map((k) => ({
+  url: `http://127.0.0.1:${4000 + k}`,
+  endpoint: `127.0.0.1:${4000 + k}`,
+  control: { accessKeyId: `AKLTcontrol${k}`, secretAccessKey: `control-secret-${k}` },
+}));
 
 function published(extra: Record<string, string> = {}): Record<string, string | undefined> {
   return {
-    ...serverEnvironment({ ...addresses[0], region: 'cn-beijing', credentials }),
+    ...serverEnvironment({ ...addresses[0], region: 'cn-beijing', credentials }), // worker 1's, control included
     [JEST_SERVERS_VARIABLE]: JSON.stringify(addresses),
     ...extra,
   };
 }
 
 describe('workerServer', () => {
-  it.each([1, 2, 3, 4])('worker %i gets its own address, the shared credential and region', (worker) => {
+  it.each([1, 2, 3, 4])('worker %i gets its own address and control credential, the shared account credential and region', (worker) => {
     const own = workerServer(published({ JEST_WORKER_ID: String(worker) }));
     expect(own).toEqual({ ...addresses[worker - 1], region: 'cn-beijing', credentials });
   });
@@ -39,13 +43,15 @@ describe('workerServer', () => {
 });
 
 describe('adoptWorkerServer', () => {
-  it("rewrites the address variables to the worker's server and leaves the credentials", () => {
+  it("rewrites the address and control variables to the worker's server and leaves the account's", () => {
     const env = published({ JEST_WORKER_ID: '3' });
     adoptWorkerServer(env);
     expect(env).toMatchObject({
       VOLC_SECRETS_URL: addresses[2].url,
       VOLC_SECRETS_ENDPOINT: addresses[2].endpoint,
       VOLCENGINE_ENDPOINT: addresses[2].endpoint,
+      VOLC_SECRETS_CONTROL_ACCESS_KEY_ID: addresses[2].control.accessKeyId,
+      VOLC_SECRETS_CONTROL_SECRET_ACCESS_KEY: addresses[2].control.secretAccessKey,
       VOLC_ACCESSKEY: credentials.accessKeyId,
       VOLC_SECRETKEY: credentials.secretAccessKey,
     });
