@@ -7,7 +7,7 @@ import { UsageError, parseFlags } from './cli-flags';
 import { ConfigError, commandLineSecretWarning, readDotEnv, resolveConfig, type Config, type Overrides } from './config';
 import { DEVELOPMENT_CREDENTIAL } from './credentials';
 import { MasterKeyError } from './crypto/master-key';
-import { DatabaseOpenError } from './store/database-errors';
+import { DatabaseOpenError } from './store/database-open-error';
 import { StartupError, startServer, type ServerHandle } from './server';
 import { SeedError } from './seed';
 import { runExportCommand } from './seed/export-command';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import * as sea from 'node:sea';
 import { main } from './cli';
 import { loadCachedAddon } from './sea/addon-cache';
-import { DatabaseOpenError } from './store/database-errors';
+import { DatabaseOpenError } from './store/database-open-error';
 import { setSqliteNativeBindingLoader } from './store/sqlite/database';
 import { VERSION } from './version';
 

@@ -20,7 +20,7 @@ import { DEFAULT_REQUEST_TIMEOUT_MS, httpServerLimits } from './http/client-erro
 import { Authenticator } from './http/authenticate';
 import { Dispatcher } from './http/dispatcher';
 import { createLogger } from './logger';
-import { DatabaseOpenError } from './store/database-errors';
+import { DatabaseOpenError } from './store/database-open-error';
 import { DatabaseLocationError, MEMORY, parseDatabaseLocation } from './store/database-url';
 import { openStore, type Store } from './store/store';
 import { JsonSchemaShapeChecker } from './validation/secret-shapes';

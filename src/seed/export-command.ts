@@ -8,7 +8,7 @@ import path from 'node:path';
 import { UsageError, parseFlags } from '../cli-flags';
 import { ConfigError, readDotEnv, resolveConfig } from '../config';
 import { MasterKeyError } from '../crypto/master-key';
-import { DatabaseOpenError } from '../store/database-errors';
+import { DatabaseOpenError } from '../store/database-open-error';
 import { ExportError, exportSeed, formatSeed } from './export';
 import { formatByExtension, type SeedFormat } from './parse';
 

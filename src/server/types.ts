@@ -1,11 +1,10 @@
 /** What startServer() accepts and what it returns. */
 import type { AuditEntry, AuditFilter } from '../audit/audit-entry';
-import type { ResetReport } from '../control/local-control';
-import type { SnapshotInfo } from '../control/snapshot-shelf';
+import type { ResetReport, SnapshotInfo } from '../control/control-reports';
 import type { Credential } from '../credentials';
 import type { SweepReport } from '../domain/secrets-service';
 import type { FaultRule, FaultRuleInput } from '../faults/fault-rule';
-import type { HuaweiToken } from '../huawei';
+import type { HuaweiToken } from '../huawei/tokens';
 import type { LogLevel, Logger } from '../logger';
 import type { SeedDocument } from '../seed';
 

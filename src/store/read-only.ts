@@ -7,7 +7,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { SecretRepository, UnitOfWork } from '../domain/ports';
 import type { Scope } from '../domain/types';
-import { DatabaseOpenError } from './database-errors';
+import { DatabaseOpenError } from './database-open-error';
 import { DatabaseLocationError, parseDatabaseLocation, type DatabaseLocation } from './database-url';
 import { KyselySecretRepository } from './secret-repository';
 import type { Database } from './tables';

@@ -7,7 +7,7 @@
 import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import { POSTGRES_MIGRATIONS } from '../../../db/migrations';
 import { KyselyAuditStore } from '../audit-records';
-import { DatabaseOpenError } from '../database-errors';
+import { DatabaseOpenError } from '../database-open-error';
 import type { DatabaseLocation } from '../database-url';
 import { masterKeyCheckStore } from '../store-meta';
 import { captureRows, deleteAllSecrets, replaceRows } from '../store-snapshot';

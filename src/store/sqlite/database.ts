@@ -7,7 +7,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import { SQLITE_MIGRATIONS } from '../../../db/migrations';
-import { DatabaseOpenError } from '../database-errors';
+import { DatabaseOpenError } from '../database-open-error';
 import { MEMORY } from '../database-url';
 import { StatementCache } from './statement-cache';
 import type { Database } from '../tables';

@@ -1,2 +1,0 @@
-/** Why a database could not be opened or migrated, in words for the person starting the server. */
-export class DatabaseOpenError extends Error {}
