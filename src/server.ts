@@ -15,7 +15,7 @@ import { readMasterKeyFile, type LoadedMasterKey } from './crypto/master-key';
 import { SecretBackups } from './domain/backups';
 import { AdjustableClock } from './domain/clock';
 import { SecretsService, type SweepReport } from './domain/secrets-service';
-import { createApp } from './http/app';
+import { createListener } from './http/app';
 import { DEFAULT_REQUEST_TIMEOUT_MS, httpServerLimits } from './http/client-errors';
 import { Authenticator } from './http/authenticate';
 import { Dispatcher } from './http/dispatcher';
@@ -178,7 +178,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   // the control API checks signatures against every key (control-only ones too), then requires `control`
   const controlAuthenticator = new Authenticator({ credentials: { lookup: (ak) => registry.lookupForControl(ak) }, maxSkewMs });
   const dispatcher = new Dispatcher({ authenticator, services: { secrets, backups }, beforeAction: faults.beforeAction, onInternalError });
-  const app = createApp({
+  const app = createListener({
     dispatcher,
     mount: (express) => {
       // without a project there is nobody the door could let in: /v1 is then not served at all
