@@ -10,6 +10,7 @@ import { SQLITE_MIGRATIONS } from '../../../db/migrations';
 import { DatabaseOpenError } from '../database-open-error';
 import { MEMORY } from '../database-url';
 import { allowDirectReads } from '../compiled-query';
+import { directReader } from './direct-reads';
 import { StatementCache } from './statement-cache';
 import type { Database } from '../tables';
 
@@ -100,13 +101,7 @@ export async function openDatabase(file: string): Promise<OpenedDatabase> {
   const sqlite = openSqlite(file);
   const statements = new StatementCache(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-  // the hot path's reads: the same prepared statement kysely would run, without its connection queue
-  // (better-sqlite3 is synchronous, so the read is whole; inside a transaction kysely's path is taken)
-  allowDirectReads(db, (text, parameters) => {
-    if (sqlite.inTransaction) return undefined;
-    const statement = statements.prepare(text) as BetterSqlite3.Statement;
-    return statement.reader ? statement.all(parameters) : undefined;
-  });
+  allowDirectReads(db, directReader(sqlite));
   const { error, results } = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();
   if (error) {
     await db.destroy();
