@@ -137,6 +137,8 @@ export async function profileServer(options: BenchOptions, scratch: Scratch, log
   const server = await spawnServer({
     args: [
       '--cpu-prof',
+      '--cpu-prof-interval',
+      '250',
       '--cpu-prof-dir',
       dir,
       path.join(ROOT, 'dist/src/cli.js'),
