@@ -155,14 +155,19 @@ export function parseAuthorization(header: string): ParsedAuthorization | Author
   let credential: string | undefined;
   let signedHeaders: string | undefined;
   let signature: string | undefined;
-  for (const part of trimmed.slice(ALGORITHM.length + 1).split(',')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    // a field given twice: the last one counts
-    if (name === 'Credential') credential = part.slice(eq + 1).trim();
-    else if (name === 'SignedHeaders') signedHeaders = part.slice(eq + 1).trim();
-    else if (name === 'Signature') signature = part.slice(eq + 1).trim();
+  // the comma-separated `name=value` fields, walked by index (no array of parts on every request)
+  for (let start = ALGORITHM.length + 1; start <= trimmed.length; ) {
+    let end = trimmed.indexOf(',', start);
+    if (end === -1) end = trimmed.length;
+    const eq = trimmed.indexOf('=', start);
+    if (eq > start && eq < end) {
+      const name = trimmed.slice(start, eq).trim();
+      // a field given twice: the last one counts
+      if (name === 'Credential') credential = trimmed.slice(eq + 1, end).trim();
+      else if (name === 'SignedHeaders') signedHeaders = trimmed.slice(eq + 1, end).trim();
+      else if (name === 'Signature') signature = trimmed.slice(eq + 1, end).trim();
+    }
+    start = end + 1;
   }
   if (!credential) return { problem: 'missing', part: 'Credential' };
   if (signedHeaders === undefined) return { problem: 'missing', part: 'SignedHeaders' };
