@@ -45,11 +45,11 @@ export interface ConsoleAssetSource {
   read(name: string): Buffer | undefined;
 }
 
-/** Walks up from this module to the package root and reads dist/console/ there (src/, dist/src/ or the bundle). */
+/** Walks up from this module to the first folder holding dist/console/ (from src/, dist/src/ or the bundle in dist/). */
 export function diskConsoleAssets(start = __dirname): ConsoleAssetSource {
   let dir: string | undefined;
   for (let d = start; ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, 'package.json'))) {
+    if (fs.existsSync(path.join(d, 'dist', 'console', 'index.html'))) {
       dir = path.join(d, 'dist', 'console');
       break;
     }

@@ -109,7 +109,7 @@ export function faultsView(ctx: ViewContext): HTMLElement {
     [
       field('Action', h('input', { name: 'action', value: '*', spellcheck: 'false', autocapitalize: 'off' }), 'An Action name, or * for every Action.'),
       field('Secret name', h('input', { name: 'secretName', spellcheck: 'false', autocapitalize: 'off' })),
-      field('Error code', h('input', { name: 'error', spellcheck: 'false', autocapitalize: 'off' }), 'e.g. ThrottlingException; leave empty for a delay only.'),
+      field('Error code', h('input', { name: 'error', spellcheck: 'false', autocapitalize: 'off' }), 'A Code such as FlowLimitExceeded; empty for a delay only.'),
       field('Count', h('input', { name: 'count', type: 'number', min: 1 })),
       field('Probability', h('input', { name: 'probability', type: 'number', min: 0, max: 1, step: 'any' })),
       field('Delay (ms)', h('input', { name: 'delayMs', type: 'number', min: 0, max: 60000 })),

@@ -106,13 +106,14 @@ function download(fileName: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function actionsPanel(ctx: ViewContext, s: WireSecret, reload: () => void): HTMLElement {
+function actionsPanel(ctx: ViewContext, s: WireSecret, reload: (notice: string) => void): HTMLElement {
   const name = s.SecretName;
   const form = formOf(s.SecretType);
   const rotatable = form ? form.rotatable : s.SecretType !== 'Generic';
   const call = (action: string, params: Record<string, unknown>, done: string) => async () => {
     await ctx.api.call(action, { SecretName: name, ...params });
-    reload();
+    // the view is drawn again from the server's answer; the outcome is announced at its top
+    reload(done);
     return done;
   };
   const parts: HTMLElement[] = [];
@@ -196,8 +197,9 @@ function actionsPanel(ctx: ViewContext, s: WireSecret, reload: () => void): HTML
 
 export function secretDetailView(ctx: ViewContext, name: string): HTMLElement {
   const status = statusLine();
+  status.tabIndex = -1;
   const body = h('div', {});
-  const load = () =>
+  const load = (notice = '') =>
     void perform(null, status, async () => {
       const [described, versions] = await Promise.all([
         ctx.api.call('DescribeSecret', { SecretName: name }),
@@ -215,7 +217,8 @@ export function secretDetailView(ctx: ViewContext, name: string): HTMLElement {
         valuePanel(ctx, name),
         actionsPanel(ctx, s, load),
       );
-      return '';
+      if (notice) status.focus();
+      return notice;
     });
   load();
   return h('div', { class: 'view' }, h('p', {}, h('a', { href: '#/secrets' }, '← All secrets')), h('h1', {}, name), status, body);
