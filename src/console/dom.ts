@@ -64,7 +64,8 @@ export function table(caption: string, headers: string[], rows: Child[][]): HTML
       {},
       h('caption', { class: 'visually-hidden' }, caption),
       h('thead', {}, h('tr', {}, ...headers.map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, ...rows.map((cells) => h('tr', {}, ...cells.map((c) => h('td', {}, c))))),
+      // data-label: at phone width each row is shown as a card of "label value" lines (console.css)
+      h('tbody', {}, ...rows.map((cells) => h('tr', {}, ...cells.map((c, i) => h('td', { 'data-label': headers[i] }, c))))),
     ),
   );
 }

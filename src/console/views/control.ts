@@ -39,8 +39,8 @@ export function auditView(ctx: ViewContext): HTMLElement {
       field('Action', h('input', { name: 'action', spellcheck: 'false', autocapitalize: 'off' })),
       field('Secret name', h('input', { name: 'secretName', spellcheck: 'false', autocapitalize: 'off' })),
       field('Access key', h('input', { name: 'accessKeyId', spellcheck: 'false', autocapitalize: 'off' })),
-      field('Outcome', select('outcome', OUTCOMES), 'Or an error Code, typed in the Error code box.'),
-      field('Error code', h('input', { name: 'code', spellcheck: 'false', autocapitalize: 'off' })),
+      field('Outcome', select('outcome', OUTCOMES)),
+      field('Error code', h('input', { name: 'code', spellcheck: 'false', autocapitalize: 'off' }), 'Only this Code (instead of Outcome).'),
       field('Limit', h('input', { name: 'limit', type: 'number', min: 1, max: 10000, value: 100 })),
     ],
     async (f) => {
@@ -73,7 +73,7 @@ export function auditView(ctx: ViewContext): HTMLElement {
       );
       return `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, newest first.`;
     },
-    'filters',
+    'audit-filters',
   );
   form.requestSubmit();
   return h('div', { class: 'view' }, h('h1', {}, 'Audit log'), form, results);

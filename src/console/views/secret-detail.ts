@@ -120,7 +120,7 @@ function actionsPanel(ctx: ViewContext, s: WireSecret, reload: (notice: string) 
 
   if (!rotatable) {
     parts.push(
-      actionForm('Set value', [field('New value', h('textarea', { name: 'value', rows: 3, spellcheck: 'false' }))], (f) => {
+      actionForm('Set value', [h('h3', {}, 'New version'), field('New value', h('textarea', { name: 'value', rows: 3, spellcheck: 'false' }))], (f) => {
         const value = (f.elements.namedItem('value') as HTMLTextAreaElement).value;
         return call('SetSecretValue', { SecretValue: value }, 'A new version is CURRENT.')();
       }),
@@ -148,7 +148,7 @@ function actionsPanel(ctx: ViewContext, s: WireSecret, reload: (notice: string) 
   }
 
   parts.push(
-    actionForm('Save description', [field('Description', h('textarea', { name: 'description', rows: 2 }))], (f) =>
+    actionForm('Save description', [h('h3', {}, 'Description'), field('Description', h('textarea', { name: 'description', rows: 2 }))], (f) =>
       call('UpdateSecret', { Description: (f.elements.namedItem('description') as HTMLTextAreaElement).value }, 'Description saved.')(),
     ),
   );
