@@ -9,6 +9,7 @@
  * (docs/images/ is made that way: see docs/console.md).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startServer, type ServerHandle } from '../../src';
@@ -81,7 +82,12 @@ describe('web console in chromium', () => {
     await page.getByLabel('Secret Access Key', { exact: true }).fill(server.credentials.secretAccessKey);
     await page.getByLabel('Region', { exact: true }).press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Secrets' }).waitFor();
-    const stored = await page.evaluate(() => ({ session: JSON.stringify(sessionStorage), local: JSON.stringify(localStorage), cookie: document.cookie }));
+    // (expressions as text: this file is type-checked without the DOM library)
+    const stored = (await page.evaluate('({ session: JSON.stringify(sessionStorage), local: JSON.stringify(localStorage), cookie: document.cookie })')) as {
+      session: string;
+      local: string;
+      cookie: string;
+    };
     expect(stored.session).toContain(server.credentials.accessKeyId);
     expect(stored.local).not.toContain(server.credentials.secretAccessKey);
     expect(stored.cookie).toBe('');
@@ -180,6 +186,29 @@ describe('web console in chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'bastion-login' }).waitFor();
   });
 
+  it('downloads a backup, force-deletes the secret, and restores it from the file', async () => {
+    await page.goto(`${server.url}/console/#/secrets/cache-redis`);
+    await page.getByRole('heading', { level: 1, name: 'cache-redis' }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download backup' }).click()]);
+    expect(download.suggestedFilename()).toBe('cache-redis.backup.json');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'volc-console-')), 'cache-redis.backup.json');
+    await download.saveAs(file);
+    expect(Object.keys(JSON.parse(fs.readFileSync(file, 'utf8'))).sort()).toEqual(['BackupData', 'SecretDataKey', 'Signature']);
+
+    await page.getByRole('button', { name: 'Force delete' }).click();
+    await page.getByRole('button', { name: 'Delete now, no recovery' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Secrets' }).waitFor();
+    await page.getByText('Page 1 of 1 · 4 secrets').waitFor();
+
+    await page.getByRole('link', { name: 'Create', exact: true }).click();
+    await page.getByLabel('Backup file').setInputFiles(file);
+    await page.getByRole('button', { name: 'Restore', exact: true }).click();
+    await page.getByText('Restored.').waitFor();
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    await page.getByRole('link', { name: 'Secrets', exact: true }).click();
+    await page.getByText('Page 1 of 1 · 5 secrets').waitFor();
+  });
+
   it('schedules a deletion, and the secret is gone once the clock passes the window', async () => {
     await page.goto(`${server.url}/console/#/secrets/app-db-url`);
     await page.getByRole('heading', { level: 1, name: 'app-db-url' }).waitFor();
@@ -262,9 +291,9 @@ describe('web console in chromium', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(`${server.url}/console/#/secrets`);
     await page.getByText(/Page 1 of 1/).waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
     expect(overflow).toBeLessThanOrEqual(0);
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const background = (await page.evaluate('getComputedStyle(document.body).backgroundColor')) as string;
     expect(background).toBe('rgb(20, 23, 28)');
     await shot('console-secrets-phone-dark');
     await page.setViewportSize({ width: 1280, height: 860 });

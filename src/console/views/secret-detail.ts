@@ -170,16 +170,28 @@ function actionsPanel(ctx: ViewContext, s: WireSecret, reload: (notice: string) 
       ),
     );
   }
+  // two steps in the page rather than window.confirm: keyboard-friendly and visible to tests
   const forceStatus = statusLine();
   const force = h('button', { type: 'button', class: 'danger' }, 'Force delete');
-  force.addEventListener('click', () => {
-    if (!confirm(`Delete ${name} now, with no recovery window?`)) return;
-    void perform(force, forceStatus, async () => {
+  const confirmForce = h('button', { type: 'button', class: 'danger', hidden: true }, 'Delete now, no recovery');
+  const keep = h('button', { type: 'button', hidden: true }, 'Keep it');
+  const confirming = (on: boolean) => {
+    force.hidden = on;
+    confirmForce.hidden = !on;
+    keep.hidden = !on;
+    (on ? keep : force).focus();
+  };
+  force.addEventListener('click', () => confirming(true));
+  keep.addEventListener('click', () => confirming(false));
+  confirmForce.addEventListener('click', () =>
+    void perform(confirmForce, forceStatus, async () => {
       await ctx.api.call('ScheduleSecretDeletion', { SecretName: name, ForceDelete: true });
       ctx.go('#/secrets');
-    });
-  });
-  parts.push(h('div', { class: 'action-form' }, h('h3', {}, 'Delete now'), h('div', { class: 'actions' }, force), forceStatus));
+    }),
+  );
+  parts.push(
+    h('div', { class: 'action-form' }, h('h3', {}, 'Delete now'), h('p', { class: 'hint' }, 'No recovery window: the secret and its versions are gone at once.'), h('div', { class: 'actions' }, force, confirmForce, keep), forceStatus),
+  );
 
   const backupStatus = statusLine();
   const backup = h('button', { type: 'button' }, 'Download backup');
