@@ -26,6 +26,19 @@ export interface SecretForm {
 }
 
 const json = (value: unknown): string => JSON.stringify(value);
+
+/** ExtendedConfig's optional free-form CustomData (a JSON object), offered by every typed form. */
+const CUSTOM_DATA: FormField = { key: 'CustomData', label: 'Custom data (JSON object)', kind: 'textarea', hint: 'Optional, e.g. {"team": "payments"}.' };
+
+/**
+ * ExtendedConfig text: the type's fields, plus CustomData as typed. The text is spliced in rather
+ * than parsed here, so a malformed object is refused by the server with its own message.
+ */
+function extendedConfig(fields: Record<string, string>, customData: string | undefined): string {
+  const base = json(fields);
+  const custom = (customData ?? '').trim();
+  return custom ? `${base.slice(0, -1)},"CustomData":${custom}}` : base;
+}
 /** Leaves out empty optional entries, so the server sees what was typed and nothing more. */
 const compact = (o: Record<string, string | undefined>): Record<string, string> =>
   Object.fromEntries(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
@@ -43,13 +56,14 @@ export function databaseForm(type: string, instanceKey = 'DBInstanceId'): Secret
       { key: 'AccountPassword', label: 'Account password', kind: 'password' },
       { key: 'AccountName2', label: 'Second account name', kind: 'text', shownWhen: double },
       { key: 'AccountPassword2', label: 'Second account password', kind: 'password', shownWhen: double },
+      CUSTOM_DATA,
     ],
     build: (v) => {
       const accounts = [compact({ AccountName: v.AccountName, AccountPassword: v.AccountPassword })];
       if (double(v)) accounts.push(compact({ AccountName: v.AccountName2, AccountPassword: v.AccountPassword2 }));
       return {
         secretValue: json({ Accounts: accounts }),
-        extendedConfig: json({ [instanceKey]: v[instanceKey], SecretSubType: v.SecretSubType }),
+        extendedConfig: extendedConfig({ [instanceKey]: v[instanceKey], SecretSubType: v.SecretSubType }, v.CustomData),
       };
     },
   };
@@ -71,10 +85,11 @@ export const SECRET_FORMS: readonly SecretForm[] = [
       { key: 'UserName', label: 'IAM user name', kind: 'text', required: true },
       { key: 'AccessKeyId', label: 'Access key ID of the user', kind: 'text', required: true },
       { key: 'AccessKeySecret', label: 'Access key secret of the user', kind: 'password' },
+      CUSTOM_DATA,
     ],
     build: (v) => ({
       secretValue: json({ AccessKeys: [compact({ AccessKeyId: v.AccessKeyId, AccessKeySecret: v.AccessKeySecret })] }),
-      extendedConfig: json({ UserName: v.UserName, SecretSubType: 'IAMUserAccessKey' }),
+      extendedConfig: extendedConfig({ UserName: v.UserName, SecretSubType: 'IAMUserAccessKey' }, v.CustomData),
     }),
   },
   databaseForm('RDS'),
@@ -89,10 +104,11 @@ export const SECRET_FORMS: readonly SecretForm[] = [
       { key: 'Password', label: 'Login password', kind: 'password', shownWhen: (v) => !sshKey(v) },
       { key: 'PublicKey', label: 'SSH public key', kind: 'textarea', shownWhen: sshKey },
       { key: 'PrivateKey', label: 'SSH private key', kind: 'textarea', shownWhen: sshKey },
+      CUSTOM_DATA,
     ],
     build: (v) => ({
       secretValue: json(sshKey(v) ? { UserName: v.UserName, PublicKey: v.PublicKey, PrivateKey: v.PrivateKey } : { UserName: v.UserName, Password: v.Password }),
-      extendedConfig: json({ InstanceId: v.InstanceId, SecretSubType: v.SecretSubType }),
+      extendedConfig: extendedConfig({ InstanceId: v.InstanceId, SecretSubType: v.SecretSubType }, v.CustomData),
     }),
   },
 ];

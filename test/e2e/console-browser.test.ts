@@ -136,6 +136,13 @@ describe('web console in chromium', () => {
     await page.getByRole('heading', { name: 'Versions (2)' }).waitFor();
     const stages = await page.locator('section:has(h2:text("Versions (2)")) tbody tr td:nth-child(3)').allTextContents();
     expect(stages.sort()).toEqual(['CURRENT', 'OLDER']);
+    // the new CURRENT holds a generated key; the OLDER version still holds the one typed in the form
+    await page.getByRole('button', { name: 'Reveal' }).click();
+    await expect(page.locator('pre.secret-value').textContent()).resolves.not.toContain('AKLTdeployer0001');
+    await page.getByLabel('Version to reveal').selectOption({ label: await page.locator('option', { hasText: 'OLDER' }).innerText() });
+    await expect(page.locator('pre.secret-value').count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Reveal' }).click();
+    await expect(page.locator('pre.secret-value').textContent()).resolves.toContain('AKLTdeployer0001');
   });
 
   it('creates RDS (two accounts), Redis and ECS (SSH key) secrets through their forms', async () => {
@@ -147,10 +154,19 @@ describe('web console in chromium', () => {
     await page.getByLabel('Account password', { exact: true }).fill('pw-a');
     await page.getByLabel('Second account name', { exact: true }).fill('orders_b');
     await page.getByLabel('Second account password', { exact: true }).fill('pw-b');
+    await page.getByLabel('Custom data (JSON object)').fill('{"team": "orders"');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await expect(page.locator('form.create-form .status.error').textContent()).resolves.toMatch(/^InvalidParameter: .*ExtendedConfig/);
+    await page.getByLabel('Custom data (JSON object)').fill('{"team": "orders"}');
     await page.getByLabel('Rotate automatically').check();
     await page.getByLabel('Rotation interval (days)').fill('30');
     await submitCreate('orders-rds');
     await expect(main().locator('[data-field="Rotation"]').textContent()).resolves.toBe('Every 30 d');
+    expect(JSON.parse((await main().locator('[data-field="Extended config"]').textContent()) ?? '')).toEqual({
+      DBInstanceId: 'mysql-0a1b2c',
+      SecretSubType: 'DoubleUsers',
+      CustomData: { team: 'orders' },
+    });
 
     await openCreateForm('Redis');
     await page.getByLabel('Secret name', { exact: true }).fill('cache-redis');

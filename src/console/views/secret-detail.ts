@@ -2,7 +2,7 @@
  * One secret: every field, its versions with their stages, the value (fetched and put in the page only
  * when Reveal is pressed), and the actions on it, each with its outcome shown beside it.
  */
-import { field, h, localTime, replace, table } from '../dom';
+import { field, h, localTime, replace, select, table } from '../dom';
 import { formOf } from '../secret-forms';
 import { actionForm, panel, perform, statusLine, valueOf, type ViewContext } from '../ui';
 import { restoreForm } from './restore-form';
@@ -71,14 +71,27 @@ function facts(s: WireSecret): HTMLElement {
   return h('dl', { class: 'facts' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', { 'data-field': k }, v || '—')]));
 }
 
-function valuePanel(ctx: ViewContext, name: string): HTMLElement {
+function valuePanel(ctx: ViewContext, name: string, versions: readonly WireVersion[]): HTMLElement {
   const status = statusLine();
   const output = h('div', { class: 'value-box' });
+  const current = versions.find((v) => v.VersionStage === 'CURRENT');
+  const version = select(
+    'version',
+    versions.map((v): [string, string] => [v.VersionID, `${v.VersionStage} · ${v.VersionName || v.VersionID}`]),
+    current?.VersionID,
+  );
   const reveal = h('button', { type: 'button' }, 'Reveal');
   const hide = h('button', { type: 'button', hidden: true }, 'Hide');
+  const hideValue = () => {
+    // the value leaves the DOM, not only the screen
+    replace(output);
+    replace(status);
+    hide.hidden = true;
+    reveal.hidden = false;
+  };
   reveal.addEventListener('click', () => {
     void perform(reveal, status, async () => {
-      const result = await ctx.api.call('GetSecretValue', { SecretName: name });
+      const result = await ctx.api.call('GetSecretValue', { SecretName: name, VersionID: version.value || undefined });
       replace(output, h('pre', { class: 'secret-value', tabindex: 0, 'aria-label': 'Secret value' }, formatValue(String(result.SecretValue ?? ''))));
       reveal.hidden = true;
       hide.hidden = false;
@@ -87,14 +100,18 @@ function valuePanel(ctx: ViewContext, name: string): HTMLElement {
     });
   });
   hide.addEventListener('click', () => {
-    // the value leaves the DOM, not only the screen
-    replace(output);
-    replace(status);
-    hide.hidden = true;
-    reveal.hidden = false;
+    hideValue();
     reveal.focus();
   });
-  return panel('Value', h('p', { class: 'hint' }, 'Hidden until you reveal it.'), h('div', { class: 'actions' }, reveal, hide), status, output);
+  version.addEventListener('change', hideValue);
+  return panel(
+    'Value',
+    h('p', { class: 'hint' }, 'Hidden until you reveal it.'),
+    versions.length > 1 ? field('Version to reveal', version) : null,
+    h('div', { class: 'actions' }, reveal, hide),
+    status,
+    output,
+  );
 }
 
 function download(fileName: string, text: string): void {
@@ -226,7 +243,7 @@ export function secretDetailView(ctx: ViewContext, name: string): HTMLElement {
           `Versions (${list.length})`,
           table('Versions', ['Version ID', 'Name', 'Stage', 'Created'], list.map((v) => [v.VersionID, v.VersionName || '—', v.VersionStage, localTime(v.CreationDate * 1000)])),
         ),
-        valuePanel(ctx, name),
+        valuePanel(ctx, name, list),
         actionsPanel(ctx, s, load),
       );
       if (notice) status.focus();
