@@ -2,7 +2,7 @@
  * The console's entry point: sign in, then a hash router over the views. Everything the page
  * shows is built as DOM nodes with text (dom.ts); the only script is this bundle (strict CSP).
  */
-import { ApiClient, type Credentials } from './api';
+import { ApiCallError, ApiClient, type Credentials } from './api';
 import { h, replace } from './dom';
 import { forgetCredentials, loadCredentials, saveCredentials } from './session';
 import type { Subtle } from './signer';
@@ -40,11 +40,11 @@ function route(ctx: ViewContext, hash: string): HTMLElement {
   return secretsListView(ctx, readListQuery(params));
 }
 
-function showSignIn(): void {
+function showSignIn(notice = ''): void {
   document.title = 'Sign in · Secrets console';
   replace(
     root,
-    signInView(serverRegion, subtle, (c) => {
+    signInView(serverRegion, subtle, notice, (c) => {
       saveCredentials(c);
       void showConsole(c);
     }),
@@ -52,11 +52,22 @@ function showSignIn(): void {
   root.querySelector('input')?.focus();
 }
 
+/** Codes that mean the saved key no longer works here (the server restarted with other keys). */
+const SIGNED_OUT_CODES = new Set(['InvalidAccessKey', 'SignatureDoesNotMatch', 'MissingAuthenticationToken']);
+
 async function showConsole(credentials: Credentials): Promise<void> {
   const progress = h('div', { class: 'progress', role: 'progressbar', 'aria-label': 'Loading', hidden: true });
   const api = new ApiClient(credentials, subtle, (n) => {
     progress.hidden = n === 0;
   });
+  try {
+    await api.call('DescribeSecrets', { PageSize: 1 });
+  } catch (e) {
+    if (e instanceof ApiCallError && SIGNED_OUT_CODES.has(e.code)) {
+      forgetCredentials();
+      return showSignIn(`The saved key no longer works here (${e.code}); sign in again.`);
+    }
+  }
   // the control views are offered when this credential may call /_local (the server decides)
   const control = await api.control('GET', '/clock').then(
     () => true,

@@ -318,4 +318,17 @@ describe('web console in chromium', () => {
     await shot('console-secret-detail-dark');
     expect(problems).toEqual([]);
   });
+
+  it('signs out (the keys leave sessionStorage), and a saved key that stopped working leads back to sign-in', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await expect(page.evaluate('sessionStorage.length')).resolves.toBe(0);
+    // a key the server does not know, as if it restarted with other credentials
+    await page.evaluate(
+      `sessionStorage.setItem('volc-secrets-console.credentials', JSON.stringify({ accessKeyId: 'AKLTgone', secretAccessKey: 'x', region: 'cn-beijing' }))`,
+    );
+    await page.reload();
+    await page.getByText('The saved key no longer works here (InvalidAccessKey); sign in again.').waitFor();
+    await expect(page.evaluate('sessionStorage.length')).resolves.toBe(0);
+  });
 });

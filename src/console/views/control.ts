@@ -8,12 +8,24 @@ import { actionForm, panel, perform, statusLine, valueOf, type ViewContext } fro
 type Row = Record<string, unknown>;
 const text = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
+/** 694800000 → "8d 1h" (whole minutes at most; seconds only under a minute). */
+export function durationText(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const parts: Array<[number, string]> = [
+    [Math.floor(s / 86400), 'd'],
+    [Math.floor((s % 86400) / 3600), 'h'],
+    [Math.floor((s % 3600) / 60), 'm'],
+  ];
+  return parts.filter(([n]) => n > 0).map(([n, unit]) => `${n}${unit}`).join(' ');
+}
+
 export function clockView(ctx: ViewContext): HTMLElement {
   const now = h('p', { class: 'clock-now' });
   const status = statusLine();
   const show = (r: Row) => {
     const offset = Number(r.offsetMs ?? 0);
-    replace(now, h('strong', {}, localTime(Number(r.now))), ` (${text(r.time)}), ${offset ? `${Math.round(offset / 1000)} s ahead of real time` : 'real time'}`);
+    replace(now, h('strong', {}, localTime(Number(r.now))), ` (${text(r.time)}), ${offset ? `${durationText(offset)} ahead of real time` : 'real time'}`);
   };
   void perform(null, status, async () => show(await ctx.api.control('GET', '/clock')));
   const advance = actionForm('Advance', [field('Advance by', h('input', { name: 'by', value: '1d', spellcheck: 'false', autocapitalize: 'off' }), 'A duration such as 8d, 36h, 1d12h, 90s.')], async (f) => {

@@ -7,7 +7,7 @@ import { field, h } from '../dom';
 import type { Subtle } from '../signer';
 import { actionForm, valueOf } from '../ui';
 
-export function signInView(defaultRegion: string, subtle: Subtle, onSignedIn: (c: Credentials) => void): HTMLElement {
+export function signInView(defaultRegion: string, subtle: Subtle, notice: string, onSignedIn: (c: Credentials) => void): HTMLElement {
   const form = actionForm(
     'Sign in',
     [
@@ -28,6 +28,7 @@ export function signInView(defaultRegion: string, subtle: Subtle, onSignedIn: (c
     { id: 'main', class: 'sign-in-page' },
     h('h1', {}, 'Volcengine Secrets Manager (local)'),
     h('p', {}, 'Sign in with an access key pair the server accepts. The keys stay in this tab (sessionStorage) and sign each request here.'),
+    notice ? h('p', { class: 'status error', role: 'alert' }, notice) : null,
     form,
   );
 }
