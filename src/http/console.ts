@@ -110,22 +110,23 @@ export function mountConsole(app: express.Express, options: ConsoleOptions): voi
     }
     return cache.get(name) ?? null;
   };
-  const send = (res: Response, status: number, type: string, body: Buffer | string) => {
-    res.status(status);
+  const secure = (res: Response) =>
     res.set({
-      'Content-Type': type,
       'Content-Security-Policy': CONSOLE_CSP,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'X-Frame-Options': 'DENY',
       'Cache-Control': 'no-cache',
     });
+  const send = (res: Response, status: number, type: string, body: Buffer | string) => {
+    secure(res).status(status).set('Content-Type', type);
     res.end(body);
   };
+  const redirect = (res: Response, status: 301 | 302) => secure(res).redirect(status, CONSOLE_PATH);
 
   app.get('/', (req: Request, res: Response, next: NextFunction) => {
     if (!isBrowserVisit(req) || !consoleAllowed(options.loopbackOnly, req.socket.remoteAddress)) return next();
-    res.redirect(302, CONSOLE_PATH);
+    redirect(res, 302);
   });
   app.use('/console', (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
@@ -133,7 +134,7 @@ export function mountConsole(app: express.Express, options: ConsoleOptions): voi
       return send(res, 403, 'text/plain; charset=utf-8', 'The console answers loopback clients only while the development key pair is in use; configure VOLC_SECRETS_CREDENTIALS to open it to others.\n');
     }
     // /console → /console/ so that the page's relative asset URLs resolve
-    if (req.baseUrl === '/console' && req.path === '/' && !req.originalUrl.split('?')[0].endsWith('/')) return res.redirect(301, CONSOLE_PATH);
+    if (req.baseUrl === '/console' && req.path === '/' && !req.originalUrl.split('?')[0].endsWith('/')) return redirect(res, 301);
     const name = req.path === '/' ? 'index.html' : req.path.slice(1);
     const type = Object.prototype.hasOwnProperty.call(CONSOLE_FILES, name) ? CONSOLE_FILES[name] : undefined;
     const data = type ? load(name) : null;
