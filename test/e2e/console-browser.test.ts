@@ -247,6 +247,8 @@ describe('web console in chromium', () => {
 
   it("reads those calls' audit entries, newest first", async () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
+    // the view opens with the newest entries of every kind
+    await page.getByText(/^\d+ entries, newest first\.$/).waitFor();
     await page.getByLabel('Secret name', { exact: true }).fill('app-db-url');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByText(/\d+ entries, newest first/).waitFor();

@@ -87,7 +87,8 @@ export function auditView(ctx: ViewContext): HTMLElement {
     },
     'audit-filters',
   );
-  form.requestSubmit();
+  // the first search runs once the view is in the page (a detached form does not submit)
+  queueMicrotask(() => form.requestSubmit());
   return h('div', { class: 'view' }, h('h1', {}, 'Audit log'), form, results);
 }
 
