@@ -321,6 +321,33 @@ describe('web console in chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('sets a new value, changes a rotation policy, and cancels a scheduled deletion', async () => {
+    await page.goto(`${server.url}/console/#/secrets/xss-check`);
+    await page.getByRole('heading', { level: 1, name: 'xss-check' }).waitFor();
+    await page.getByLabel('New value').fill('second value');
+    await page.getByRole('button', { name: 'Set value' }).click();
+    await page.getByRole('heading', { name: 'Versions (2)' }).waitFor();
+    await page.getByText('A new version is CURRENT.').waitFor();
+    await page.getByRole('button', { name: 'Reveal' }).click();
+    await expect(page.locator('pre.secret-value').textContent()).resolves.toBe('second value');
+
+    await page.getByRole('button', { name: 'Schedule deletion' }).click();
+    await page.getByRole('button', { name: 'Cancel deletion' }).click();
+    await page.getByText('Deletion cancelled.').waitFor();
+    await expect(main().locator('[data-field="State"]').textContent()).resolves.toBe('Enable');
+
+    await page.goto(`${server.url}/console/#/secrets/orders-rds`);
+    await page.getByRole('heading', { level: 1, name: 'orders-rds' }).waitFor();
+    await page.getByLabel('Rotation interval (days)').fill('7');
+    await page.getByRole('button', { name: 'Save rotation policy' }).click();
+    await page.getByText('Rotation policy saved.').waitFor();
+    await expect(main().locator('[data-field="Rotation"]').textContent()).resolves.toBe('Every 7 d');
+    await page.getByLabel('Rotate automatically').uncheck();
+    await page.getByRole('button', { name: 'Save rotation policy' }).click();
+    await main().locator('[data-field="Rotation"]', { hasText: 'Disable' }).waitFor();
+    expect(problems).toEqual([]);
+  });
+
   it('signs out (the keys leave sessionStorage), and a saved key that stopped working leads back to sign-in', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
