@@ -11,8 +11,9 @@ export function signInView(defaultRegion: string, subtle: Subtle, notice: string
   const form = actionForm(
     'Sign in',
     [
-      field('Access Key ID', h('input', { name: 'accessKeyId', autocomplete: 'username', required: true, spellcheck: 'false', autocapitalize: 'off' })),
-      field('Secret Access Key', h('input', { name: 'secretAccessKey', type: 'password', autocomplete: 'current-password', required: true })),
+      // autocomplete off: the key belongs in this tab's sessionStorage, not in a password manager
+      field('Access Key ID', h('input', { name: 'accessKeyId', autocomplete: 'off', required: true, spellcheck: 'false', autocapitalize: 'off' })),
+      field('Secret Access Key', h('input', { name: 'secretAccessKey', type: 'password', autocomplete: 'off', required: true })),
       field('Region', h('input', { name: 'region', value: defaultRegion, required: true, spellcheck: 'false', autocapitalize: 'off' })),
     ],
     async (f) => {
