@@ -13,12 +13,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startServer, type ServerHandle } from '../../src';
+import { SECRET_FORMS } from '../../src/console/secret-forms';
 import { launchChromium, type Browser } from '../support/browser';
 
 jest.setTimeout(30_000);
 
 const SHOTS = process.env.VOLC_SECRETS_CONSOLE_SCREENSHOTS;
 const XSS = '<img src=x onerror=alert(1)>';
+/** one secret of each type is created; the database types other than RDS share one loop */
+const OTHER_DATABASE_TYPES = SECRET_FORMS.filter((f) => f.type !== 'RDS' && f.fields.some((x) => x.key === 'DBInstanceId')).map((f) => f.type);
 
 let server: ServerHandle;
 let browser: Browser;
@@ -145,7 +148,7 @@ describe('web console in chromium', () => {
     await expect(page.locator('pre.secret-value').textContent()).resolves.toContain('AKLTdeployer0001');
   });
 
-  it('creates RDS (two accounts), Redis and ECS (SSH key) secrets through their forms', async () => {
+  it('creates RDS (two accounts), Redis (and the other RDS-like types) and ECS (SSH key) secrets through their forms', async () => {
     await openCreateForm('RDS');
     await page.getByLabel('Secret name', { exact: true }).fill('orders-rds');
     await page.getByLabel('Instance ID', { exact: true }).fill('mysql-0a1b2c');
@@ -168,12 +171,16 @@ describe('web console in chromium', () => {
       CustomData: { team: 'orders' },
     });
 
-    await openCreateForm('Redis');
-    await page.getByLabel('Secret name', { exact: true }).fill('cache-redis');
-    await page.getByLabel('Instance ID', { exact: true }).fill('redis-9z8y');
-    await page.getByLabel('Account name', { exact: true }).fill('cache');
-    await page.getByLabel('Account password', { exact: true }).fill('pw-c');
-    await submitCreate('cache-redis');
+    // Redis and every other RDS-like type (one account each)
+    for (const type of OTHER_DATABASE_TYPES) {
+      await openCreateForm(type);
+      await page.getByLabel('Secret name', { exact: true }).fill(`${type.toLowerCase()}-db`);
+      await page.getByLabel('Instance ID', { exact: true }).fill(`${type.toLowerCase()}-9z8y`);
+      await page.getByLabel('Account name', { exact: true }).fill('app');
+      await page.getByLabel('Account password', { exact: true }).fill('pw-c');
+      await submitCreate(`${type.toLowerCase()}-db`);
+      await expect(main().locator('[data-field="Type"]').textContent()).resolves.toBe(type);
+    }
 
     await openCreateForm('ECS');
     await page.getByLabel('Secret name', { exact: true }).fill('bastion-login');
@@ -188,12 +195,12 @@ describe('web console in chromium', () => {
 
   it('lists the secrets, finds one with the search box and filters by type', async () => {
     await page.getByRole('link', { name: 'Secrets', exact: true }).click();
-    await page.getByText('Page 1 of 1 · 5 secrets').waitFor();
+    await page.getByText(`Page 1 of 1 · ${SECRET_FORMS.length} secrets`).waitFor();
     await shot('console-secrets');
     await page.getByLabel('Search by name').fill('redis');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByText('Page 1 of 1 · 1 secret').waitFor();
-    await expect(main().locator('tbody tr td:first-child').allTextContents()).resolves.toEqual(['cache-redis']);
+    await expect(main().locator('tbody tr td:first-child').allTextContents()).resolves.toEqual(['redis-db']);
     await page.getByLabel('Search by name').fill('');
     await page.getByLabel('Type', { exact: true }).selectOption('ECS');
     await page.getByText('Page 1 of 1 · 1 secret').waitFor();
@@ -203,18 +210,18 @@ describe('web console in chromium', () => {
   });
 
   it('downloads a backup, force-deletes the secret, and restores it from the file', async () => {
-    await page.goto(`${server.url}/console/#/secrets/cache-redis`);
-    await page.getByRole('heading', { level: 1, name: 'cache-redis' }).waitFor();
+    await page.goto(`${server.url}/console/#/secrets/redis-db`);
+    await page.getByRole('heading', { level: 1, name: 'redis-db' }).waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download backup' }).click()]);
-    expect(download.suggestedFilename()).toBe('cache-redis.backup.json');
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'volc-console-')), 'cache-redis.backup.json');
+    expect(download.suggestedFilename()).toBe('redis-db.backup.json');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'volc-console-')), 'redis-db.backup.json');
     await download.saveAs(file);
     expect(Object.keys(JSON.parse(fs.readFileSync(file, 'utf8'))).sort()).toEqual(['BackupData', 'SecretDataKey', 'Signature']);
 
     await page.getByRole('button', { name: 'Force delete' }).click();
     await page.getByRole('button', { name: 'Delete now, no recovery' }).click();
     await page.getByRole('heading', { level: 1, name: 'Secrets' }).waitFor();
-    await page.getByText('Page 1 of 1 · 4 secrets').waitFor();
+    await page.getByText(`Page 1 of 1 · ${SECRET_FORMS.length - 1} secrets`).waitFor();
 
     await page.getByRole('link', { name: 'Create', exact: true }).click();
     await page.getByLabel('Backup file').setInputFiles(file);
@@ -222,7 +229,7 @@ describe('web console in chromium', () => {
     await page.getByText('Restored.').waitFor();
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
     await page.getByRole('link', { name: 'Secrets', exact: true }).click();
-    await page.getByText('Page 1 of 1 · 5 secrets').waitFor();
+    await page.getByText(`Page 1 of 1 · ${SECRET_FORMS.length} secrets`).waitFor();
   });
 
   it('schedules a deletion, and the secret is gone once the clock passes the window', async () => {
