@@ -271,6 +271,10 @@ describe('web console in chromium', () => {
     await page.getByLabel('Error code').fill('SignatureDoesNotMatch');
     await page.getByRole('button', { name: 'Search' }).click();
     await expect(main().locator('tbody tr td:nth-child(6)').allTextContents()).resolves.toEqual(['SignatureDoesNotMatch']);
+    // a time window before any request: nothing
+    await page.getByLabel('To (local time)').fill('2000-01-01T00:00:00');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('No entry matches.').waitFor();
   });
 
   it('adds and removes a fault rule, and takes and restores a snapshot', async () => {

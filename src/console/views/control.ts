@@ -37,6 +37,13 @@ export function clockView(ctx: ViewContext): HTMLElement {
   return h('div', { class: 'view' }, h('h1', {}, 'Clock'), panel('Now on the secrets\u2019 clock', now, status), panel('Move time forward', advance));
 }
 
+/** A datetime-local value (the browser's time zone) as the ISO instant the control API takes. */
+function isoTime(local: string): string | undefined {
+  if (!local) return undefined;
+  const ms = new Date(local).getTime();
+  return Number.isNaN(ms) ? local : new Date(ms).toISOString();
+}
+
 const OUTCOMES: Array<[string, string]> = [
   ['', 'Any outcome'],
   ['success', 'Success'],
@@ -53,6 +60,9 @@ export function auditView(ctx: ViewContext): HTMLElement {
       field('Access key', h('input', { name: 'accessKeyId', spellcheck: 'false', autocapitalize: 'off' })),
       field('Outcome', select('outcome', OUTCOMES)),
       field('Error code', h('input', { name: 'code', spellcheck: 'false', autocapitalize: 'off' }), 'Only this Code (instead of Outcome).'),
+      field('From (local time)', h('input', { name: 'from', type: 'datetime-local', step: 1 })),
+      field('To (local time)', h('input', { name: 'to', type: 'datetime-local', step: 1 })),
+      field('Request ID', h('input', { name: 'requestId', spellcheck: 'false', autocapitalize: 'off' })),
       field('Limit', h('input', { name: 'limit', type: 'number', min: 1, max: 10000, value: 100 })),
     ],
     async (f) => {
@@ -61,6 +71,9 @@ export function auditView(ctx: ViewContext): HTMLElement {
         secretName: valueOf(f, 'secretName'),
         accessKeyId: valueOf(f, 'accessKeyId'),
         outcome: valueOf(f, 'code') || valueOf(f, 'outcome'),
+        from: isoTime(valueOf(f, 'from')),
+        to: isoTime(valueOf(f, 'to')),
+        requestId: valueOf(f, 'requestId'),
         limit: valueOf(f, 'limit'),
         order: 'newest',
       });
