@@ -56,6 +56,7 @@ function showSignIn(notice = ''): void {
 const SIGNED_OUT_CODES = new Set(['InvalidAccessKey', 'SignatureDoesNotMatch', 'MissingAuthenticationToken']);
 
 async function showConsole(credentials: Credentials): Promise<void> {
+  replace(root, h('p', { class: 'status working', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Loading…'));
   const progress = h('div', { class: 'progress', role: 'progressbar', 'aria-label': 'Loading', hidden: true });
   const api = new ApiClient(credentials, subtle, (n) => {
     progress.hidden = n === 0;
