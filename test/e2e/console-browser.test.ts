@@ -359,6 +359,24 @@ describe('web console in chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('labels every form control of every view, and every button has a name', async () => {
+    const unlabelled = `Array.from(document.querySelectorAll('input, select, textarea'))
+      .filter((el) => !el.closest('[hidden]') && el.labels.length === 0).map((el) => el.name)
+      .concat(Array.from(document.querySelectorAll('button')).filter((b) => !b.textContent.trim() && !b.getAttribute('aria-label')).map(() => 'button'))`;
+    const views = ['#/secrets', '#/secrets/ci-deployer', '#/control/clock', '#/control/audit', '#/control/faults', '#/control/snapshots'];
+    for (const hash of views) {
+      await page.goto(`${server.url}/console/${hash}`);
+      await page.locator('main h1').waitFor();
+      await page.locator('.status.working').first().waitFor({ state: 'detached' });
+      expect({ hash, unlabelled: await page.evaluate(unlabelled) }).toEqual({ hash, unlabelled: [] });
+    }
+    for (const form of SECRET_FORMS) {
+      await page.goto(`${server.url}/console/#/create?type=${form.type}`);
+      await page.locator('main h1').waitFor();
+      expect({ type: form.type, unlabelled: await page.evaluate(unlabelled) }).toEqual({ type: form.type, unlabelled: [] });
+    }
+  });
+
   it('signs out (the keys leave sessionStorage), and a saved key that stopped working leads back to sign-in', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
