@@ -4,7 +4,7 @@
  */
 import { isSea } from 'node:sea';
 import { UsageError, parseFlags } from './cli-flags';
-import { ConfigError, readDotEnv, resolveConfig, type Config, type Overrides } from './config';
+import { ConfigError, commandLineSecretWarning, readDotEnv, resolveConfig, type Config, type Overrides } from './config';
 import { DEVELOPMENT_CREDENTIAL } from './credentials';
 import { MasterKeyError } from './crypto/master-key';
 import { DatabaseOpenError } from './store/database';
@@ -30,15 +30,17 @@ Options:
   --host H          address to listen on (VOLC_SECRETS_HOST, default 127.0.0.1)
   --port N          port, 0 picks a free one (VOLC_SECRETS_PORT, default 8970)
   --db PATH         SQLite file, created if missing, or :memory: (VOLC_SECRETS_DB, default ./data/secrets.db)
-  --credentials C   AK:SK:AccountId[,AK:SK:AccountId...] (VOLC_SECRETS_CREDENTIALS)
+  --credentials C   AK:SK:AccountId[:control][,...] (VOLC_SECRETS_CREDENTIALS; prefer the variable:
+                    flags show in process lists). :control marks pairs that may call /_local
   --master-key-file F   32-byte base64 master key (VOLC_SECRETS_MASTER_KEY_FILE, default <db>.master-key)
   --log-level L     error, warn, info, debug or silent (VOLC_SECRETS_LOG_LEVEL, default info)
   --region R        region shown in hints (VOLC_SECRETS_REGION, default cn-beijing)
   --seed FILE       JSON or YAML seed file loaded at start; existing names are kept (VOLC_SECRETS_SEED)
   -h, --help        show this help
 
-Without credentials the server uses the public development key pair (printed at start) and
-only listens on loopback addresses.`;
+Without credentials the server uses the public development key pair (printed at start; it also
+owns the local control API) and only listens on loopback addresses.
+VOLC_SECRETS_MAX_CONNECTIONS caps concurrent connections (default 256).`;
 
 const FLAG_NAMES: Record<string, keyof Overrides> = {
   '--host': 'host',
@@ -76,6 +78,8 @@ async function serve(args: string[]): Promise<number> {
     return 0;
   }
   const config = resolveConfig({ ...readDotEnv(), ...process.env }, flags);
+  const flagWarning = commandLineSecretWarning(flags);
+  if (flagWarning) process.stderr.write(`warning: ${flagWarning}\n`);
   const handle = await startServer({
     host: config.host,
     port: config.port,
@@ -89,6 +93,7 @@ async function serve(args: string[]): Promise<number> {
     auditMaxRows: config.auditMaxRows,
     seed: config.seed,
     huaweiTokens: config.huaweiTokens,
+    maxConnections: config.maxConnections,
   });
   // The ready line also promises a graceful stop, so the signal handlers go in before it is printed
   // (a supervisor may send SIGTERM the moment it reads the line).
