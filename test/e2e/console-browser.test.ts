@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startServer, type ServerHandle } from '../../src';
+import { generateCredential, startServer, type ServerHandle } from '../../src';
 import { SECRET_FORMS } from '../../src/console/secret-forms';
 import { launchChromium, type Browser } from '../support/browser';
 
@@ -24,6 +24,7 @@ const XSS = '<img src=x onerror=alert(1)>';
 const OTHER_DATABASE_TYPES = SECRET_FORMS.filter((f) => f.type !== 'RDS' && f.fields.some((x) => x.key === 'DBInstanceId')).map((f) => f.type);
 
 let server: ServerHandle;
+const otherAccount = generateCredential('2100000002');
 let browser: Browser;
 let page: Page;
 /** CSP violations, script errors and dialogs (an executed alert) seen by the page */
@@ -48,7 +49,8 @@ async function submitCreate(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startServer();
+  // the first pair may use the control API (the handle's default is such a pair); the second, another account's, may not
+  server = await startServer({ credentials: [{ ...generateCredential(), control: true }, otherAccount] });
   const res = await fetch(`${server.url}/console/`);
   if (res.status !== 200) throw new Error(`GET /console/ answered ${res.status}: run \`npm run build\` first (npm test does)`);
   browser = await launchChromium();
@@ -377,10 +379,22 @@ describe('web console in chromium', () => {
     }
   });
 
-  it('signs out (the keys leave sessionStorage), and a saved key that stopped working leads back to sign-in', async () => {
+  it('signs out (the keys leave sessionStorage), shows no control views to a credential without control, and a saved key that stopped working leads back to sign-in', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await expect(page.evaluate('sessionStorage.length')).resolves.toBe(0);
+
+    // a credential that is not a control credential: its account's secrets, no control views
+    await page.getByLabel('Access Key ID', { exact: true }).fill(otherAccount.accessKeyId);
+    await page.getByLabel('Secret Access Key', { exact: true }).fill(otherAccount.secretAccessKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Secrets', exact: true }).click();
+    await page.getByText('No secrets yet.').waitFor();
+    await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents()).resolves.toEqual(['Secrets', 'Create']);
+    await page.goto(`${server.url}/console/#/control/clock`);
+    await page.getByRole('heading', { level: 1, name: 'Secrets' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
     // a key the server does not know, as if it restarted with other credentials
     await page.evaluate(
       `sessionStorage.setItem('volc-secrets-console.credentials', JSON.stringify({ accessKeyId: 'AKLTgone', secretAccessKey: 'x', region: 'cn-beijing' }))`,
