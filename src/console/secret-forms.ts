@@ -94,6 +94,9 @@ export const SECRET_FORMS: readonly SecretForm[] = [
   },
   databaseForm('RDS'),
   databaseForm('Redis'),
+  // the SDKs name these two without a documented shape; the server gives them the RDS shape
+  databaseForm('PGSQL'),
+  databaseForm('SQLServer'),
   {
     type: 'ECS',
     rotatable: true,
