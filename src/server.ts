@@ -28,7 +28,8 @@ import { answerClientError, DEFAULT_REQUEST_TIMEOUT_MS, httpServerLimits } from 
 import { Authenticator } from './http/authenticate';
 import { Dispatcher } from './http/dispatcher';
 import { createLogger, type LogLevel, type Logger } from './logger';
-import { DatabaseOpenError, MEMORY, openDatabase } from './store/database';
+import { MEMORY, openDatabase } from './store/database';
+import { DatabaseOpenError } from './store/database-open-error';
 import { KyselyUnitOfWork } from './store/secret-repository';
 import type { Database } from './store/tables';
 import { JsonSchemaShapeChecker } from './validation/secret-shapes';
@@ -38,13 +39,14 @@ import { seedLabel } from './seed/errors';
 import type { AuditEntry, AuditFilter } from './audit/audit-entry';
 import { AuditLog } from './audit/audit-log';
 import { AuditStore } from './audit/audit-store';
-import { LocalControl, type ResetReport } from './control/local-control';
+import { LocalControl } from './control/local-control';
+import type { ResetReport, SnapshotInfo } from './control/control-reports';
 import { mountControlApi } from './control/routes';
-import type { SnapshotInfo } from './control/snapshot-shelf';
 import { FaultRegistry } from './faults/fault-registry';
 import { FaultRuleError, parseFaultRules, type FaultRule, type FaultRuleInput, type FaultRuleSpec } from './faults/fault-rule';
 import { newRequestId } from './http/envelope';
-import { createHuaweiDoor, huaweiProjectsOf, type HuaweiToken } from './huawei';
+import { createHuaweiDoor, huaweiProjectsOf } from './huawei';
+import type { HuaweiToken } from './huawei/tokens';
 import { captureStore, clearSecrets, restoreStore } from './store/store-snapshot';
 
 export interface ServerOptions {
