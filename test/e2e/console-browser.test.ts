@@ -204,10 +204,13 @@ describe('web console in chromium', () => {
     await shot('console-secrets');
     await page.getByLabel('Search by name').fill('redis');
     await page.getByRole('button', { name: 'Search' }).click();
+    // (each search draws a new view: wait for its answer, then read all of it)
+    await main().getByRole('link', { name: 'redis-db' }).waitFor();
     await page.getByText('Page 1 of 1 · 1 secret').waitFor();
     await expect(main().locator('tbody tr td:first-child').allTextContents()).resolves.toEqual(['redis-db']);
     await page.getByLabel('Search by name').fill('');
     await page.getByLabel('Type', { exact: true }).selectOption('ECS');
+    await main().getByRole('link', { name: 'bastion-login' }).waitFor();
     await page.getByText('Page 1 of 1 · 1 secret').waitFor();
     await expect(main().locator('tbody tr td:first-child').allTextContents()).resolves.toEqual(['bastion-login']);
     await main().getByRole('link', { name: 'bastion-login' }).click();
@@ -275,6 +278,7 @@ describe('web console in chromium', () => {
     await page.getByLabel('Secret name', { exact: true }).fill('');
     await page.getByLabel('Error code').fill('SignatureDoesNotMatch');
     await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('1 entry, newest first.').waitFor();
     await expect(main().locator('tbody tr td:nth-child(6)').allTextContents()).resolves.toEqual(['SignatureDoesNotMatch']);
     // a time window before any request: nothing
     await page.getByLabel('To (local time)').fill('2000-01-01T00:00:00');
@@ -368,16 +372,23 @@ describe('web console in chromium', () => {
     const unlabelled = `Array.from(document.querySelectorAll('input, select, textarea'))
       .filter((el) => !el.closest('[hidden]') && el.labels.length === 0).map((el) => el.name)
       .concat(Array.from(document.querySelectorAll('button')).filter((b) => !b.textContent.trim() && !b.getAttribute('aria-label')).map(() => 'button'))`;
-    const views = ['#/secrets', '#/secrets/ci-deployer', '#/control/clock', '#/control/audit', '#/control/faults', '#/control/snapshots'];
-    for (const hash of views) {
+    const views: Array<[string, string]> = [
+      ['#/secrets', 'Secrets'],
+      ['#/secrets/ci-deployer', 'ci-deployer'],
+      ['#/control/clock', 'Clock'],
+      ['#/control/audit', 'Audit log'],
+      ['#/control/faults', 'Fault rules'],
+      ['#/control/snapshots', 'Snapshots'],
+    ];
+    for (const [hash, heading] of views) {
       await page.goto(`${server.url}/console/${hash}`);
-      await page.locator('main h1').waitFor();
+      await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
       await page.locator('.status.working').first().waitFor({ state: 'detached' });
       expect({ hash, unlabelled: await page.evaluate(unlabelled) }).toEqual({ hash, unlabelled: [] });
     }
     for (const form of FORMS) {
       await page.goto(`${server.url}/console/#/create?type=${form.type}`);
-      await page.locator('main h1').waitFor();
+      await main().locator('legend', { hasText: `${form.type} secret` }).waitFor();
       expect({ type: form.type, unlabelled: await page.evaluate(unlabelled) }).toEqual({ type: form.type, unlabelled: [] });
     }
   });

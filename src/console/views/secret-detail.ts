@@ -123,15 +123,15 @@ function download(fileName: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function actionsPanel(ctx: ViewContext, s: WireSecret, reload: (notice: string) => void): HTMLElement {
+function actionsPanel(ctx: ViewContext, s: WireSecret, reload: (notice: string) => Promise<boolean>): HTMLElement {
   const name = s.SecretName;
   const form = formOf(s.SecretType);
   const rotatable = form ? form.rotatable : s.SecretType !== 'Generic';
   const call = (action: string, params: Record<string, unknown>, done: string) => async () => {
     await ctx.api.call(action, { SecretName: name, ...params });
-    // the view is drawn again from the server's answer; the outcome is announced at its top
-    reload(done);
-    return done;
+    // the view is drawn again from the server's answer (this form with it); the outcome is announced
+    // at the top once the new view is in place, so nothing shows "done" beside stale facts
+    await reload(done);
   };
   const parts: HTMLElement[] = [];
 
@@ -228,8 +228,8 @@ export function secretDetailView(ctx: ViewContext, name: string): HTMLElement {
   const status = statusLine();
   status.tabIndex = -1;
   const body = h('div', {});
-  const load = (notice = '') =>
-    void perform(null, status, async () => {
+  const load = (notice = ''): Promise<boolean> =>
+    perform(null, status, async () => {
       const [described, versions] = await Promise.all([
         ctx.api.call('DescribeSecret', { SecretName: name }),
         ctx.api.call('DescribeSecretVersions', { SecretName: name, PageSize: 100 }),
@@ -249,6 +249,6 @@ export function secretDetailView(ctx: ViewContext, name: string): HTMLElement {
       if (notice) status.focus();
       return notice;
     });
-  load();
+  void load();
   return h('div', { class: 'view' }, h('p', {}, h('a', { href: '#/secrets' }, '← All secrets')), h('h1', {}, name), status, body);
 }
