@@ -10,7 +10,8 @@ import * as sea from 'node:sea';
 import { main } from './cli';
 import { CONSOLE_ASSET_PREFIX, setConsoleAssetSource } from './http/console';
 import { loadCachedAddon } from './sea/addon-cache';
-import { DatabaseOpenError, setSqliteNativeBindingLoader } from './store/database';
+import { DatabaseOpenError } from './store/database-open-error';
+import { setSqliteNativeBindingLoader } from './store/sqlite/database';
 import { VERSION } from './version';
 
 /** The asset name given in scripts/build-binary.js. */

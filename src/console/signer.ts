@@ -1,16 +1,16 @@
 /**
- * The console's request signer: Volcengine V4 HMAC-SHA256, as src/http/signature.ts verifies it,
+ * The console's request signer: Volcengine V4 HMAC-SHA256, as src/signing/signature.ts verifies it,
  * computed with WebCrypto so it runs in a browser (and under Node's webcrypto in the unit tests,
  * which check it against the same vectors as the server's signer). What is signed (the canonical
- * request) comes from the server's own module, src/http/canonical-request.ts; only the hashing differs.
+ * request) comes from the server's own module, src/signing/canonical-request.ts; only the hashing differs.
  *
  * No DOM types here: the WebCrypto calls go through the small `Subtle` interface below, so the module
  * type-checks in the server's tsconfig (for the tests) as well as in the browser's.
  */
 
-import { ALGORITHM, canonicalRequest, credentialScope, formatXDate, normaliseHeaderValue, type QueryPairs } from '../http/canonical-request';
+import { ALGORITHM, canonicalRequest, credentialScope, formatXDate, normaliseHeaderValue, type QueryPairs } from '../signing/canonical-request';
 
-export { canonicalQueryString, uriEncode } from '../http/canonical-request';
+export { canonicalQueryString, uriEncode } from '../signing/canonical-request';
 
 /** The part of SubtleCrypto this module uses. */
 export interface Subtle {

@@ -6,7 +6,7 @@
 import { webcrypto } from 'node:crypto';
 import { Authenticator } from '../../src/http/authenticate';
 import { CredentialRegistry } from '../../src/credentials';
-import { deriveSigningKey as serverDeriveKey, signRequest as serverSign } from '../../src/http/signature';
+import { deriveSigningKey as serverDeriveKey, signRequest as serverSign } from '../../src/signing/signature';
 import { canonicalQueryString, deriveSigningKey, sha256Hex, signRequest, uriEncode, type Subtle } from '../../src/console/signer';
 
 const subtle = webcrypto.subtle as unknown as Subtle;
