@@ -70,6 +70,7 @@ function printBanner(config: Config, handle: ServerHandle): void {
     );
   }
   for (const w of handle.warnings) process.stderr.write(`warning: ${w}\n`);
+  out.write(`Web console: ${handle.url}/console/\n`);
   out.write(`volc-secrets ready: ${handle.url} (db ${handle.databaseFile}, region ${handle.region})\n`);
 }
 

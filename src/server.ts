@@ -16,6 +16,7 @@ import { SecretBackups } from './domain/backups';
 import { AdjustableClock } from './domain/clock';
 import { SecretsService, type SweepReport } from './domain/secrets-service';
 import { createApp } from './http/app';
+import { mountConsole } from './http/console';
 import { DEFAULT_REQUEST_TIMEOUT_MS, httpServerLimits } from './http/client-errors';
 import { Authenticator } from './http/authenticate';
 import { Dispatcher } from './http/dispatcher';
@@ -181,6 +182,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   const app = createApp({
     dispatcher,
     mount: (express) => {
+      // the web console's static files; its pages call the API below like any SDK
+      mountConsole(express, { loopbackOnly: registry.usesDevelopmentCredential(), region });
       // without a project there is nobody the door could let in: /v1 is then not served at all
       if (huaweiProjects.size > 0) huaweiDoor(express);
       mountControlApi(express, {
