@@ -26,7 +26,10 @@ import { createApp } from './http/app';
 import { answerClientError, DEFAULT_REQUEST_TIMEOUT_MS, httpServerLimits } from './http/client-errors';
 import { Authenticator } from './http/authenticate';
 import { Dispatcher } from './http/dispatcher';
-import { createLogger, type LogLevel, type Logger } from './logger';
+import { createLogger, type LogFormat, type LogLevel, type Logger } from './logger';
+import { isVolcengineRegion } from './regions';
+import { unknownOptionProblem } from './server-options';
+import { SecretLocations, type RegionCount } from './store/secret-locations';
 import { DatabaseOpenError, MEMORY, openDatabase } from './store/database';
 import { KyselyUnitOfWork } from './store/secret-repository';
 import type { Database } from './store/tables';
@@ -61,6 +64,8 @@ export interface ServerOptions {
   logLevel?: LogLevel;
   /** where log lines go; default stdout */
   logStream?: NodeJS.WritableStream;
+  /** json (default) or text lines; auto: text when logStream is a terminal */
+  logFormat?: LogFormat;
   /** the region reported by the handle and used in examples; requests may use any region. Default cn-beijing */
   region?: string;
   /** accepted distance between X-Date and the real clock, in seconds; 0 disables; default 900 */
@@ -125,12 +130,24 @@ export interface ServerHandle {
   close(): Promise<void>;
   databaseFile: string;
   masterKeySource: string;
-  /** warnings found while starting (e.g. a group-readable master key file) */
+  /** how many secrets each region holds (every account together), busiest first */
+  secretsByRegion(): Promise<RegionCount[]>;
+  /** warnings found while starting (e.g. a group-readable master key file, a region Volcengine does not have) */
   warnings: string[];
   logger: Logger;
 }
 
 export class StartupError extends Error {}
+
+/** The port is taken. The message speaks to a caller of startServer(); the CLI says --port instead. */
+export class PortInUseError extends StartupError {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(`port ${port} on ${host} is already in use; choose another port (0 picks a free one)`);
+  }
+}
 
 /** The seed file's fault rules, then the in-process ones, checked before anything is opened. */
 function checkInitialFaults(seed: ParsedSeed | undefined, given: FaultRuleInput[] | undefined): FaultRuleSpec[] {
@@ -184,7 +201,7 @@ function listen(server: http.Server, host: string, port: number): Promise<void> 
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
-      if (e.code === 'EADDRINUSE') reject(new StartupError(`port ${port} on ${host} is already in use; choose another with --port (0 picks a free one)`));
+      if (e.code === 'EADDRINUSE') reject(new PortInUseError(host, port));
       else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new StartupError(`cannot listen on ${host}: no such local address`));
       else if (e.code === 'EACCES') reject(new StartupError(`not allowed to listen on ${host}:${port}`));
       else reject(e);
@@ -200,10 +217,12 @@ function listen(server: http.Server, host: string, port: number): Promise<void> 
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<ServerHandle> {
+  const unknownOption = unknownOptionProblem(options);
+  if (unknownOption) throw new StartupError(unknownOption);
   const host = options.host ?? DEFAULTS.host;
   const dbFile = options.db ?? MEMORY;
   const region = options.region ?? DEFAULTS.region;
-  const logger = createLogger(options.logLevel ?? 'silent', options.logStream);
+  const logger = createLogger(options.logLevel ?? 'silent', options.logStream, options.logFormat);
   const configured = typeof options.credentials === 'string' ? parseCredentialList(options.credentials) : options.credentials ?? [generateCredential()];
   // The seed is read and checked before anything is opened: a bad one changes nothing. Its faults: seed.faults.
   const seed = options.seed === undefined ? undefined : readSeed(options.seed);
@@ -233,6 +252,10 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     throw e;
   }
   const warnings = masterKey.warning ? [masterKey.warning] : [];
+  if (!isVolcengineRegion(region)) {
+    warnings.push(`region ${region} is not a Volcengine region (see src/regions.ts); it is accepted, but SDKs signing for another region will not see its secrets`);
+  }
+  const locations = new SecretLocations(opened.db);
 
   const clock = new AdjustableClock();
   const cipher = new EnvelopeCipher(masterKey.key);
@@ -319,15 +342,32 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       logger.info('request', {
         requestId: r.requestId,
         method: r.method,
+        path: r.path,
         action: r.action,
+        secretName: r.secretName ?? undefined,
         accountId: r.accountId,
         region: r.region,
         status: r.status,
         errorCode: r.errorCode,
         ms: Math.round(r.durationMs * 100) / 100,
       });
+      if (r.errorCode === 'Not Found' && r.secretName && r.accountId && r.region && logger.isEnabled('info')) {
+        hintOtherRegions(r.accountId, r.region, r.secretName);
+      }
     },
   });
+
+  // The cloud answers a secret asked for in the wrong region with a bare 404, and so do we; the log
+  // says where the secret is, because signing for the wrong region is the commonest cause.
+  const hintOtherRegions = (accountId: string, region: string, name: string): void => {
+    locations.regionsHolding(accountId, name).then(
+      (regions) => {
+        if (regions.length === 0 || regions.includes(region)) return;
+        logger.info(`no secret ${name} in account ${accountId} region ${region}; it exists in ${regions.join(', ')}`, { hint: 'region', secretName: name, accountId, region, regions });
+      },
+      () => undefined,
+    );
+  };
 
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const server = http.createServer(httpServerLimits(requestTimeoutMs), app);
@@ -419,6 +459,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       })();
       return closed;
     },
+    secretsByRegion: () => locations.countsByRegion(),
     databaseFile: dbFile,
     masterKeySource: masterKey.source,
     warnings,

@@ -11,7 +11,7 @@ import { ApiError, apiError, invalidParameter } from './error-catalogue';
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface RequestObserver {
-  (record: DispatchRecord & { durationMs: number; method: string }): void;
+  (record: DispatchRecord & { durationMs: number; method: string; path: string }): void;
 }
 
 export interface AppOptions {
@@ -66,7 +66,7 @@ export function createApp(options: AppOptions): express.Express {
     try {
       const result = await options.dispatcher.dispatch(toWireRequest(req), requestId);
       res.status(result.status).json(result.body);
-      options.observe?.({ ...result.record, method: req.method, durationMs: performance.now() - started });
+      options.observe?.({ ...result.record, method: req.method, path: req.path, durationMs: performance.now() - started });
     } catch (e) {
       next(e);
     }
@@ -93,6 +93,7 @@ export function createApp(options: AppOptions): express.Express {
       status: error.status,
       errorCode: error.code,
       method: req.method,
+      path: req.path,
       durationMs: 0,
     });
   });

@@ -23,22 +23,20 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Resolves with the whole stdout so far once `pattern` appears in it; rejects if the process exits first. */
+/** Resolves with the whole stderr so far once `pattern` appears in it (the banner and the ready line go there); rejects if the process exits first. */
 function waitForOutput(child: ChildProcessWithoutNullStreams, pattern: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
-    let out = '';
     let err = '';
     const onData = (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      if (pattern.test(out)) {
-        child.stdout.off('data', onData);
+      err += chunk.toString('utf8');
+      if (pattern.test(err)) {
+        child.stderr.off('data', onData);
         child.off('exit', onExit);
-        resolve(out);
+        resolve(err);
       }
     };
-    const onExit = (code: number | null) => reject(new Error(`exited with ${code} before ${pattern}: ${out} ${err}`));
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    const onExit = (code: number | null) => reject(new Error(`exited with ${code} before ${pattern}: ${err}`));
+    child.stderr.on('data', onData);
     child.once('exit', onExit);
   });
 }
@@ -53,6 +51,8 @@ function exitCode(child: ChildProcessWithoutNullStreams): Promise<number | null>
 describe('volc-secrets serve', () => {
   it('prints the ready line and the dev key pair, serves the SDK and stops on SIGTERM with 0', async () => {
     const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', ':memory:'], { cwd: dir, env: cleanEnv() });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
     try {
       const banner = await waitForOutput(child, READY);
       const port = Number(READY.exec(banner)![1]);
@@ -74,6 +74,15 @@ describe('volc-secrets serve', () => {
 
       child.kill('SIGTERM');
       expect(await exitCode(child)).toBe(0);
+      // stdout is a pipe here: JSON lines only, level, time and message first, with method and path
+      const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const requests = lines.filter((l) => l.message === 'request');
+      expect(requests.map((l) => [l.action, l.status, l.method, l.path, l.secretName])).toEqual([
+        ['CreateSecret', 200, 'POST', '/', 'from-cli'],
+        ['GetSecretValue', 200, 'GET', '/', 'from-cli'],
+      ]);
+      for (const l of lines) expect(Object.keys(l).slice(0, 3)).toEqual(['level', 'time', 'message']);
+      expect(stdout).not.toMatch(/ready|AccessKeyId/);
       // :memory: wrote nothing to the working directory
       expect(fs.readdirSync(dir)).toEqual([]);
     } finally {
