@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEVELOPMENT_CREDENTIAL, StartupError, startServer } from '../../src';
+import { PortInUseError } from '../../src/server';
+import { startUntilReady } from '../support/child-process';
 import { sdkClient } from '../support/server';
 
 const CLI = path.resolve(__dirname, '../../dist/src/cli.js');
@@ -107,5 +109,74 @@ describe('the development key pair', () => {
   it('is accepted on loopback', async () => {
     const handle = await startServer({ host: '127.0.0.1', port: 0, credentials: [DEVELOPMENT_CREDENTIAL] });
     await handle.close();
+  });
+});
+
+describe('mistakes that speak up', () => {
+  it('startServer() refuses an option it does not know, naming it and the closest known one', async () => {
+    const options = { prot: 0, db: ':memory:' } as unknown as Parameters<typeof startServer>[0];
+    await expect(startServer(options)).rejects.toThrow(/^unknown startServer\(\) option prot \(did you mean port\?\); known options: host, port, /);
+  });
+
+  it('in-process, a port in use is explained without talking about --port', async () => {
+    const first = await startServer({ port: 0 });
+    try {
+      const second = startServer({ port: first.port });
+      await expect(second).rejects.toBeInstanceOf(PortInUseError);
+      const message = await second.catch((e: Error) => e.message);
+      expect(message).toBe(`port ${first.port} on 127.0.0.1 is already in use; choose another port (0 picks a free one)`);
+      expect(message).not.toMatch(/--port/);
+    } finally {
+      await first.close();
+    }
+  });
+
+  it('warns at start about a region Volcengine does not have, and still serves it', async () => {
+    const handle = await startServer({ region: 'cn-bejing' });
+    try {
+      expect(handle.region).toBe('cn-bejing');
+      expect(handle.warnings).toContain('region cn-bejing is not a Volcengine region (see src/regions.ts); it is accepted, but SDKs signing for another region will not see its secrets');
+    } finally {
+      await handle.close();
+    }
+    const known = await startServer({ region: 'cn-shanghai' });
+    expect(known.warnings).toEqual([]);
+    await known.close();
+  });
+
+  it('serve warns about unknown VOLC_SECRETS_ variables and unusable .env lines, then starts', async () => {
+    fs.writeFileSync(path.join(dir, '.env'), 'VOLC_SECRETS_DB=:memory:\nVOLC_SECRETS_PORT 8970\nVOLC_SECRETS_LOG_LEVL=debug\n');
+    try {
+      const server = await startUntilReady(process.execPath, [CLI, 'serve', '--port', '0'], { cwd: dir, env: { ...cleanEnv(), VOLC_SECRETS_CREDENTAILS: 'x' } });
+      const { stderr } = server.output();
+      expect((await server.stop()).code).toBe(0);
+      expect(stderr).toContain(`warning: ${path.join(dir, '.env')}:2 is not NAME=value and was ignored: VOLC_SECRETS_PORT 8970\n`);
+      expect(stderr).toContain(`warning: unknown variable VOLC_SECRETS_LOG_LEVL in ${path.join(dir, '.env')} is ignored (did you mean VOLC_SECRETS_LOG_LEVEL?)\n`);
+      expect(stderr).toContain('warning: unknown variable VOLC_SECRETS_CREDENTAILS in the environment is ignored (did you mean VOLC_SECRETS_CREDENTIALS?)\n');
+      expect(server.db).toBe(':memory:');
+    } finally {
+      fs.rmSync(path.join(dir, '.env'), { force: true });
+    }
+  });
+
+  it('an unwritable database directory is reported as EACCES with its path', async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'volc-eacces-'));
+    try {
+      const locked = path.join(parent, 'locked');
+      fs.mkdirSync(locked, { mode: 0o555 });
+      fs.chmodSync(parent, 0o755);
+      // root may write anywhere: run the server as "nobody" then, so that the permission is real
+      const asRoot = process.getuid?.() === 0;
+      const r = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--db', path.join(locked, 'sub', 'secrets.db')], {
+        cwd: parent,
+        env: cleanEnv(),
+        encoding: 'utf8',
+        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim()).toMatch(new RegExp(`^volc-secrets: cannot create the directory for database .*: EACCES: permission denied on ${locked}`));
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
   });
 });
