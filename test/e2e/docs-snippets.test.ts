@@ -3,10 +3,10 @@
  * node against a server using the development key pair, and docs/sdk.md and the README must hold
  * their text unchanged (so a snippet cannot drift from the file that is tested).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEVELOPMENT_CREDENTIAL, startServer, type ServerHandle } from '../../src';
+import { runToExit } from '../support/child-process';
 
 const ROOT = path.resolve(__dirname, '../..');
 const example = (name: string) => path.join(ROOT, 'docs/examples', name);
@@ -22,14 +22,10 @@ describe.each([
   ['quickstart.cjs', 's3cr3t'],
   ['quickstart.mjs', 't0ken'],
 ])('docs/examples/%s', (name, printed) => {
-  it('runs against the server and prints the value it stored', () => {
-    const r = spawnSync(process.execPath, [example(name)], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', VOLC_SECRETS_ENDPOINT: `127.0.0.1:${server.port}` },
-      timeout: 20_000,
-    });
-    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: `${printed}\n`, stderr: '' });
+  it('runs against the server and prints the value it stored', async () => {
+    // a child process, awaited: the server runs in this process and must keep answering meanwhile
+    const r = await runToExit(process.execPath, [example(name)], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', VOLC_SECRETS_ENDPOINT: `127.0.0.1:${server.port}` } });
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: `${printed}\n`, stderr: '' });
   });
 
   it('is shown unchanged in docs/sdk.md', () => {
