@@ -2,7 +2,7 @@
  * volc-secrets-local: a local Volcengine KMS Secrets Manager.
  * The in-process API for test suites and tools.
  */
-export { startServer, StartupError } from './server';
+export { startServer, StartupError, PortInUseError } from './server';
 export type { ServerHandle, ServerOptions, ServerClock } from './server';
 export type { Credential } from './credentials';
 export { DEVELOPMENT_CREDENTIAL, generateCredential } from './credentials';
@@ -15,4 +15,6 @@ export type { FaultRuleSpec } from './jest/control-client';
 export type { FaultRule, FaultRuleInput } from './faults/fault-rule';
 export type { AuditEntry, AuditFilter } from './audit/audit-entry';
 export type { SnapshotInfo } from './control/snapshot-shelf';
+export type { RegionCount } from './store/secret-locations';
+export type { LogFormat, LogLevel } from './logger';
 export type { ResetReport } from './control/local-control';

@@ -8,8 +8,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEVELOPMENT_CREDENTIAL, StartupError, startServer } from '../../src';
-import { PortInUseError } from '../../src/server';
+import { DEVELOPMENT_CREDENTIAL, PortInUseError, StartupError, startServer } from '../../src';
 import { startUntilReady } from '../support/child-process';
 import { sdkClient } from '../support/server';
 
