@@ -29,6 +29,7 @@ import { Dispatcher } from './http/dispatcher';
 import { createLogger, type LogFormat, type LogLevel, type Logger } from './logger';
 import { isVolcengineRegion } from './regions';
 import { unknownOptionProblem } from './server-options';
+import { regionMismatchHinter } from './region-hint';
 import { SecretLocations, type RegionCount } from './store/secret-locations';
 import { DatabaseOpenError, MEMORY, openDatabase } from './store/database';
 import { KyselyUnitOfWork } from './store/secret-repository';
@@ -256,6 +257,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     warnings.push(`region ${region} is not a Volcengine region (see src/regions.ts); it is accepted, but SDKs signing for another region will not see its secrets`);
   }
   const locations = new SecretLocations(opened.db);
+  const hintRegionMismatch = regionMismatchHinter(locations, logger);
 
   const clock = new AdjustableClock();
   const cipher = new EnvelopeCipher(masterKey.key);
@@ -351,23 +353,9 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
         errorCode: r.errorCode,
         ms: Math.round(r.durationMs * 100) / 100,
       });
-      if (r.errorCode === 'Not Found' && r.secretName && r.accountId && r.region && logger.isEnabled('info')) {
-        hintOtherRegions(r.accountId, r.region, r.secretName);
-      }
+      hintRegionMismatch(r);
     },
   });
-
-  // The cloud answers a secret asked for in the wrong region with a bare 404, and so do we; the log
-  // says where the secret is, because signing for the wrong region is the commonest cause.
-  const hintOtherRegions = (accountId: string, region: string, name: string): void => {
-    locations.regionsHolding(accountId, name).then(
-      (regions) => {
-        if (regions.length === 0 || regions.includes(region)) return;
-        logger.info(`no secret ${name} in account ${accountId} region ${region}; it exists in ${regions.join(', ')}`, { hint: 'region', secretName: name, accountId, region, regions });
-      },
-      () => undefined,
-    );
-  };
 
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const server = http.createServer(httpServerLimits(requestTimeoutMs), app);
