@@ -80,7 +80,10 @@ export function formatTextLine(severity: Severity, message: string, fields: LogF
   }
   const parts = [time, severity.padEnd(5), message];
   for (const key of Object.keys(f).sort()) {
-    if (key !== 'level' && key !== 'message' && f[key] !== undefined) parts.push(`${key}=${scalar(f[key])}`);
+    const value = f[key];
+    // a value the sentence already says is not repeated
+    if (key === 'level' || key === 'message' || value === undefined || (typeof value === 'string' && value !== '' && message.includes(value))) continue;
+    parts.push(`${key}=${scalar(value)}`);
   }
   return parts.join(' ');
 }

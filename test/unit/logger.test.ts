@@ -20,6 +20,10 @@ describe('logger', () => {
     expect(formatTextLine('info', 'request', fields, at)).toBe('03:04:05.067 404 GetSecretValue db 1.25ms ResourceNotFound');
     expect(formatTextLine('info', 'request', { method: 'GET', path: '/nowhere', action: null, status: 400, ms: 0 }, at)).toBe('03:04:05.067 400 GET /nowhere 0ms');
     expect(formatTextLine('warn', 'seed loaded', { created: 2, seed: 'my seed.yaml' }, at)).toBe('03:04:05.067 warn  seed loaded created=2 seed="my seed.yaml"');
+    // fields the sentence already says are not repeated
+    expect(formatTextLine('info', 'no secret db in region cn-shanghai', { secretName: 'db', region: 'cn-shanghai', regions: ['cn-beijing'] }, at)).toBe(
+      '03:04:05.067 info  no secret db in region cn-shanghai regions=["cn-beijing"]',
+    );
   });
 
   it('chooses text for a terminal and json otherwise when the format is auto', () => {
