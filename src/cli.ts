@@ -8,7 +8,7 @@
 import { isSea } from 'node:sea';
 import { runCallCommand, runPresignCommand } from './cli/call-command';
 import { parseOptions, UsageError } from './cli/options';
-import { ConfigError, readSettings, resolveConfig, type Config, type Overrides } from './config';
+import { ConfigError, commandLineSecretWarning, readSettings, resolveConfig, type Config, type Overrides } from './config';
 import { DEVELOPMENT_CREDENTIAL } from './credentials';
 import { MasterKeyError } from './crypto/master-key';
 import { DatabaseOpenError } from './store/database';
@@ -38,7 +38,8 @@ Options:
   --host H          address to listen on (VOLC_SECRETS_HOST, default 127.0.0.1)
   --port N          port, 0 picks a free one (VOLC_SECRETS_PORT, default 8970)
   --db PATH         SQLite file, created if missing, or :memory: (VOLC_SECRETS_DB, default ./data/secrets.db)
-  --credentials C   AK:SK:AccountId[,AK:SK:AccountId...] (VOLC_SECRETS_CREDENTIALS)
+  --credentials C   AK:SK:AccountId[:control][,...] (VOLC_SECRETS_CREDENTIALS; prefer the variable:
+                    flags show in process lists). :control marks pairs that may call /_local
   --master-key-file F   32-byte base64 master key (VOLC_SECRETS_MASTER_KEY_FILE, default <db>.master-key)
   --log-level L     error, warn, info, debug or silent (VOLC_SECRETS_LOG_LEVEL, default info)
   --log-format F    auto, json or text (VOLC_SECRETS_LOG_FORMAT, default auto: readable lines
@@ -48,9 +49,10 @@ Options:
   --seed FILE       JSON or YAML seed file loaded at start; existing names are kept (VOLC_SECRETS_SEED)
   -h, --help        show this help
 
-Without credentials the server uses the public development key pair (printed at start) and
-only listens on loopback addresses. Log lines go to standard output; the banner, the ready
-line and warnings to standard error.`;
+Without credentials the server uses the public development key pair (printed at start; it also
+owns the local control API) and only listens on loopback addresses.
+VOLC_SECRETS_MAX_CONNECTIONS caps concurrent connections (default 256).
+Log lines go to standard output; the banner, the ready line and warnings to standard error.`;
 
 /** serve's options, by long name, and the Config field each sets */
 const SERVE_OPTIONS: Record<string, keyof Overrides> = {
@@ -98,6 +100,8 @@ async function serve(args: string[]): Promise<number> {
   const settings = readSettings();
   for (const w of settings.warnings) process.stderr.write(`warning: ${w}\n`);
   const config = resolveConfig(settings.env, flags);
+  const flagWarning = commandLineSecretWarning(flags);
+  if (flagWarning) process.stderr.write(`warning: ${flagWarning}\n`);
   let handle: ServerHandle;
   try {
     handle = await startServer({
@@ -114,6 +118,7 @@ async function serve(args: string[]): Promise<number> {
       auditMaxRows: config.auditMaxRows,
       seed: config.seed,
       huaweiTokens: config.huaweiTokens,
+      maxConnections: config.maxConnections,
     });
   } catch (e) {
     if (e instanceof PortInUseError) throw new StartupError(`port ${e.port} on ${e.host} is already in use; choose another with --port (0 picks a free one)`);

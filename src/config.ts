@@ -17,7 +17,10 @@ export interface Config {
   port: number;
   /** VOLC_SECRETS_DB: SQLite file, created if missing, or `:memory:` */
   db: string;
-  /** VOLC_SECRETS_CREDENTIALS: `AK:SK:AccountId` triples; empty means the development pair */
+  /**
+   * VOLC_SECRETS_CREDENTIALS: `AK:SK:AccountId` triples, a fourth field `:control` marking the pairs
+   * that may call the local control API; empty means the development pair (itself a control pair)
+   */
   credentials: Credential[];
   /** VOLC_SECRETS_MASTER_KEY_FILE: 32-byte base64 key; default `<db>.master-key`, created on first start */
   masterKeyFile?: string;
@@ -41,6 +44,8 @@ export interface Config {
    * tokens are secrets and flags show in process lists.
    */
   huaweiTokens: HuaweiToken[];
+  /** VOLC_SECRETS_MAX_CONNECTIONS: concurrent connections accepted; more are closed at once */
+  maxConnections: number;
 }
 
 export const DEFAULTS: Readonly<Omit<Config, 'credentials' | 'huaweiTokens'>> = {
@@ -53,6 +58,7 @@ export const DEFAULTS: Readonly<Omit<Config, 'credentials' | 'huaweiTokens'>> = 
   maxSkewSeconds: 900,
   sweepSeconds: 1,
   auditMaxRows: 10_000,
+  maxConnections: 256,
 };
 
 export class ConfigError extends Error {}
@@ -76,6 +82,7 @@ export const KNOWN_VARIABLES: readonly string[] = [
   'VOLC_SECRETS_AUDIT_MAX_ROWS',
   'VOLC_SECRETS_SEED',
   'VOLC_SECRETS_HUAWEI_TOKENS',
+  'VOLC_SECRETS_MAX_CONNECTIONS',
   // the shell client (call, presign)
   'VOLC_SECRETS_PROFILE',
   // published by the jest fixture for the tests it starts; the shell client reads them too
@@ -84,6 +91,8 @@ export const KNOWN_VARIABLES: readonly string[] = [
   'VOLC_SECRETS_ACCESS_KEY_ID',
   'VOLC_SECRETS_SECRET_ACCESS_KEY',
   'VOLC_SECRETS_ACCOUNT_ID',
+  'VOLC_SECRETS_CONTROL_ACCESS_KEY_ID',
+  'VOLC_SECRETS_CONTROL_SECRET_ACCESS_KEY',
   // the CI summary reporter
   'VOLC_SECRETS_SUMMARY_FILE',
 ];
@@ -223,7 +232,18 @@ export function resolveConfig(env: Record<string, string | undefined>, flags: Ov
     auditMaxRows: auditText ? integer('VOLC_SECRETS_AUDIT_MAX_ROWS', auditText, 1, 10_000_000) : DEFAULTS.auditMaxRows,
     seed: pick('seed', 'VOLC_SECRETS_SEED'),
     huaweiTokens,
+    maxConnections: env.VOLC_SECRETS_MAX_CONNECTIONS ? integer('VOLC_SECRETS_MAX_CONNECTIONS', env.VOLC_SECRETS_MAX_CONNECTIONS, 1, 65_536) : DEFAULTS.maxConnections,
   };
+}
+
+/**
+ * A warning when secret keys were given as a command-line flag: any local user can read a process's
+ * arguments (`ps`, /proc/<pid>/cmdline). The environment, a `.env` file or a credentials file sourced
+ * into the environment keep them out of sight. Never repeats the key.
+ */
+export function commandLineSecretWarning(flags: Overrides): string | null {
+  if (flags.credentials === undefined) return null;
+  return '--credentials puts secret keys on the command line, where any local user can read them (ps, /proc/<pid>/cmdline); set VOLC_SECRETS_CREDENTIALS in the environment or a .env file (mode 0600) instead';
 }
 
 export function isLoopback(host: string): boolean {

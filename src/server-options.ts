@@ -23,6 +23,7 @@ const OPTION_NAMES = {
   auditMaxRows: true,
   faults: true,
   huaweiTokens: true,
+  maxConnections: true,
 } satisfies Record<keyof ServerOptions, true>;
 
 const KNOWN = Object.keys(OPTION_NAMES);

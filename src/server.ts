@@ -8,7 +8,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { isLoopback, DEFAULTS } from './config';
-import { CredentialRegistry, generateCredential, parseCredentialList, type Credential } from './credentials';
+import { CredentialRegistry, generateControlCredential, generateCredential, parseCredentialList, type Credential } from './credentials';
 import { MasterKeyBackupSealer } from './crypto/backup-sealer';
 import { EnvelopeCipher } from './crypto/envelope-cipher';
 import {
@@ -81,9 +81,14 @@ export interface ServerOptions {
   auditMaxRows?: number;
   /** fault rules active from the start (added after the seed file's) */
   faults?: FaultRuleInput[];
-  /** Huawei CSMS door tokens (objects or `token:project_id:account:region,...`); each project_id means one account and region. Default none */
+  /** Huawei CSMS door tokens (objects or `token:project_id:account:region,...`); each project_id means one account and region. Default none (and then /v1 is not served) */
   huaweiTokens?: HuaweiToken[] | string;
+  /** concurrent connections accepted; more are closed at once (Node's server.maxConnections). Default 256 */
+  maxConnections?: number;
 }
+
+/** Default cap on concurrent connections: plenty for a test suite, small enough that idle sockets cannot exhaust memory. */
+export const DEFAULT_MAX_CONNECTIONS = 256;
 
 export interface ServerClock {
   /** the secrets' time, epoch milliseconds */
@@ -101,6 +106,12 @@ export interface ServerHandle {
   credentials: Credential;
   /** every accepted credential */
   accounts: Credential[];
+  /**
+   * The credential that owns the local control API (/_local): the first configured one marked
+   * `control`, or else a fresh random one that only the control API accepts. Give it to
+   * LocalControlClient; the handle's own methods need none.
+   */
+  controlCredentials: Credential;
   clock: ServerClock;
   /** performs what is due now (the sweeper does this every few seconds by itself) */
   sweep(): Promise<SweepReport>;
@@ -224,13 +235,20 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   const dbFile = options.db ?? MEMORY;
   const region = options.region ?? DEFAULTS.region;
   const logger = createLogger(options.logLevel ?? 'silent', options.logStream, options.logFormat);
-  const configured = typeof options.credentials === 'string' ? parseCredentialList(options.credentials) : options.credentials ?? [generateCredential()];
+  // the default pair is the in-process owner's, so it may use the control API too
+  const configured =
+    typeof options.credentials === 'string' ? parseCredentialList(options.credentials) : options.credentials ?? [{ ...generateCredential(), control: true }];
   // The seed is read and checked before anything is opened: a bad one changes nothing. Its faults: seed.faults.
   const seed = options.seed === undefined ? undefined : readSeed(options.seed);
   const accounts = seed ? mergeSeedAccounts(configured, seed) : configured;
   const initialFaults = checkInitialFaults(seed, options.faults);
   if (accounts.length === 0) throw new StartupError('at least one credential is needed');
   const registry = new CredentialRegistry(accounts);
+  // no configured control credential: the handle gets one of its own, which no account door accepts
+  if (!registry.firstControl()) registry.addControlOnly(generateControlCredential(accounts[0].accountId));
+  const controlCredentials = registry.firstControl() as Credential;
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new StartupError('maxConnections must be a whole number >= 1');
   const huaweiProjects = huaweiProjectsOf(options.huaweiTokens);
   if (seed) addSeedHuaweiTokens(huaweiProjects, seed);
   if (registry.usesDevelopmentCredential() && !isLoopback(host)) {
@@ -321,7 +339,10 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     // the Huawei door's requests go to the same audit log; Version tells the doors apart
     observe: (r) => audit.record({ ...r, action: r.operation, version: 'huawei-csms-v1' }),
   });
-  const authenticator = new Authenticator({ credentials: registry, maxSkewMs: (options.maxSkewSeconds ?? DEFAULTS.maxSkewSeconds) * 1000 });
+  const maxSkewMs = (options.maxSkewSeconds ?? DEFAULTS.maxSkewSeconds) * 1000;
+  const authenticator = new Authenticator({ credentials: registry, maxSkewMs });
+  // the control API checks signatures against every key (control-only ones too), then requires `control`
+  const controlAuthenticator = new Authenticator({ credentials: { lookup: (ak) => registry.lookupForControl(ak) }, maxSkewMs });
   const dispatcher = new Dispatcher({
     authenticator,
     services: { secrets, backups },
@@ -331,10 +352,12 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   const app = createApp({
     dispatcher,
     mount: (express) => {
-      huaweiDoor(express);
+      // without a project there is nobody the door could let in: /v1 is then not served at all
+      if (huaweiProjects.size > 0) huaweiDoor(express);
       mountControlApi(express, {
         control,
-        authenticator,
+        authenticator: controlAuthenticator,
+        isControlKey: (ak) => registry.lookupForControl(ak)?.control === true,
         observe: (o) => logger.info('control', { ...o }),
         onInternalError: (error, requestId) => logger.error('internal error', { requestId, error: error instanceof Error ? error.stack : String(error) }),
       });
@@ -360,6 +383,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const server = http.createServer(httpServerLimits(requestTimeoutMs), app);
   server.keepAliveTimeout = 5000;
+  // beyond the cap a new connection is closed at once, before a byte of it is read
+  server.maxConnections = maxConnections;
   // requests Node's parser refuses or its timers give up on still get an envelope (not a bare status line)
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     const requestId = newRequestId();
@@ -404,6 +429,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     region,
     credentials: { ...accounts[0] },
     accounts: accounts.map((a) => ({ ...a })),
+    controlCredentials: { ...controlCredentials },
     clock: {
       now: () => clock.now(),
       advance: advanceClock,

@@ -2,6 +2,7 @@
  * Domain objects → the Volcengine wire: field names, and the cloud's units (CreationDate in
  * seconds, UpdateDate in milliseconds, RotationInterval in seconds, times as RFC 3339 at +08:00).
  */
+import { representable } from '../domain/clock';
 import type { Secret, SecretValue, SecretVersion } from '../domain/types';
 
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
@@ -9,10 +10,10 @@ const BEIJING_OFFSET_MS = 8 * 3_600_000;
 /** `2024-08-08T09:31:35.197+08:00`, as the cloud writes times; empty when unset. */
 export function beijingTime(ms: number | null): string {
   if (ms === null) return '';
-  return new Date(ms + BEIJING_OFFSET_MS).toISOString().replace('Z', '+08:00');
+  return new Date(representable(ms) + BEIJING_OFFSET_MS).toISOString().replace('Z', '+08:00');
 }
 
-export const seconds = (ms: number): number => Math.floor(ms / 1000);
+export const seconds = (ms: number): number => Math.floor(representable(ms) / 1000);
 
 export interface WireSecret {
   ID: string;
@@ -56,7 +57,7 @@ export function presentSecret(s: Secret): WireSecret {
     ScheduleRotationTime: beijingTime(s.nextRotationAt),
     ScheduleDeleteTime: beijingTime(s.deleteAt),
     CreationDate: seconds(s.createdAt),
-    UpdateDate: s.updatedAt,
+    UpdateDate: representable(s.updatedAt),
   };
 }
 

@@ -4,6 +4,7 @@
  * date ranges take `[start, end]` as Unix seconds, milliseconds or RFC 3339 (either end may be "").
  * Values of one key are ORed; different keys are ANDed.
  */
+import { own } from '../lookup';
 import type { SecretListFilter } from '../domain/ports';
 import { ROTATION_STATES, SECRET_STATES, SECRET_TYPES } from '../domain/types';
 import { invalidParameter, type ApiError } from '../http/error-catalogue';
@@ -52,11 +53,18 @@ function range(set: (f: SecretListFilter, r: [number, number]) => void): Apply {
   };
 }
 
+/** A Map, not an object: `__proto__` or `constructor` must not read as a state. */
+const MANAGED_STATES: ReadonlyMap<string, boolean> = new Map([
+  ['true', true],
+  ['false', false],
+  ['managed', true],
+  ['unmanaged', false],
+]);
+
 function managedFlag(filter: SecretListFilter, values: string[]): ApiError | null {
-  const map: Record<string, boolean> = { true: true, false: false, managed: true, unmanaged: false };
   const flags: boolean[] = [];
   for (const v of values) {
-    const flag = map[v.toLowerCase()];
+    const flag = MANAGED_STATES.get(v.toLowerCase());
     if (flag === undefined) return invalidParameter('Filters', `ManagedState takes true, false, Managed or Unmanaged, not ${JSON.stringify(v)}.`);
     flags.push(flag);
   }
@@ -94,7 +102,7 @@ export function parseSecretFilters(text: string | undefined): SecretListFilter {
     if (!e || typeof e !== 'object' || typeof e.Key !== 'string' || !Array.isArray(e.Values)) {
       throw invalidParameter('Filters', 'Each entry must be {"Key": string, "Values": [string, ...]}.');
     }
-    const apply = Object.prototype.hasOwnProperty.call(FILTER_KEYS, e.Key) ? FILTER_KEYS[e.Key] : undefined;
+    const apply = own(FILTER_KEYS, e.Key);
     if (!apply) throw invalidParameter('Filters', `Unknown Key ${JSON.stringify(e.Key)}; use one of: ${Object.keys(FILTER_KEYS).join(', ')}.`);
     if (seen.has(e.Key)) throw invalidParameter('Filters', `Key ${e.Key} is given twice; put all its values in one Values list.`);
     seen.add(e.Key);

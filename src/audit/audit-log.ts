@@ -13,8 +13,13 @@ import type { AuditStore } from './audit-store';
 export type RequestObservation = DispatchRecord & { method: string; durationMs: number };
 
 export interface AuditLogOptions {
-  /** rows kept in the table (the oldest are pruned); default 10,000 */
+  /** rows of identified callers kept in the table (the oldest are pruned); default 10,000 */
   maxRows?: number;
+  /**
+   * rows of unidentified requests (refused signatures, unparsable requests) kept, separately, so that
+   * unsigned traffic cannot push real entries out; default a tenth of maxRows (at least 1)
+   */
+  maxRefusedRows?: number;
   /** longest time an entry waits in memory, ms; default 100 */
   flushMs?: number;
   /** entries that trigger an immediate write; default 500 */
@@ -39,6 +44,7 @@ export class AuditLog {
   private writing: Promise<void> = Promise.resolve();
   private closed = false;
   readonly maxRows: number;
+  readonly maxRefusedRows: number;
   private readonly flushMs: number;
   private readonly batchSize: number;
   private readonly wallClock: () => number;
@@ -49,6 +55,8 @@ export class AuditLog {
   ) {
     this.maxRows = options.maxRows ?? DEFAULT_AUDIT_MAX_ROWS;
     if (!Number.isInteger(this.maxRows) || this.maxRows < 1) throw new RangeError('audit maxRows must be a whole number >= 1');
+    this.maxRefusedRows = options.maxRefusedRows ?? Math.max(1, Math.ceil(this.maxRows / 10));
+    if (!Number.isInteger(this.maxRefusedRows) || this.maxRefusedRows < 1) throw new RangeError('audit maxRefusedRows must be a whole number >= 1');
     this.flushMs = options.flushMs ?? 100;
     this.batchSize = options.batchSize ?? 500;
     this.wallClock = options.wallClock ?? Date.now;
@@ -74,8 +82,8 @@ export class AuditLog {
       errorCode: bounded(r.errorCode, FIELD_LIMITS.errorCode),
       durationMs: Math.round(elapsed * 1000) / 1000,
     });
-    // entries beyond maxRows would be pruned anyway: never hold more than that in memory
-    if (this.buffer.length > this.maxRows) this.buffer.splice(0, this.buffer.length - this.maxRows);
+    // entries beyond the bounds would be pruned anyway: never hold more than that in memory
+    if (this.buffer.length > this.maxRows + this.maxRefusedRows) this.buffer = this.trimmed(this.buffer);
     if (this.buffer.length >= this.batchSize) this.schedule(0);
     else this.schedule(this.flushMs);
   }
@@ -114,6 +122,18 @@ export class AuditLog {
     await this.flush();
   }
 
+  /** The newest maxRows identified and maxRefusedRows unidentified entries of `entries`, in order. */
+  private trimmed(entries: NewAuditEntry[]): NewAuditEntry[] {
+    let identified = 0;
+    let refused = 0;
+    const kept: NewAuditEntry[] = [];
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i];
+      if (e.accountId !== null ? identified++ < this.maxRows : refused++ < this.maxRefusedRows) kept.push(e);
+    }
+    return kept.reverse();
+  }
+
   private schedule(delayMs: number): void {
     if (this.timer && delayMs > 0) return;
     if (this.timer) clearTimeout(this.timer);
@@ -129,10 +149,10 @@ export class AuditLog {
     const batch = this.buffer;
     this.buffer = [];
     try {
-      await this.store.append(batch, this.maxRows);
+      await this.store.append(batch, this.maxRows, this.maxRefusedRows);
     } catch (e) {
       // keep them for the next attempt (newest maxRows at most), and say so once per failure
-      this.buffer = [...batch, ...this.buffer].slice(-this.maxRows);
+      this.buffer = this.trimmed([...batch, ...this.buffer]);
       this.options.onError?.(e);
       if (!this.closed) this.schedule(this.flushMs * 10);
     }

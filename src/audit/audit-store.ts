@@ -49,8 +49,12 @@ function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
 export class AuditStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Appends the entries and keeps only the newest `maxRows`, in one transaction. */
-  async append(entries: readonly NewAuditEntry[], maxRows: number): Promise<void> {
+  /**
+   * Appends the entries and prunes, in one transaction: the newest `maxRows` entries of identified
+   * callers are kept, and separately the newest `maxRefusedRows` of requests nobody could be identified
+   * for (refused signatures, unparsable requests), so a flood of those never evicts a real caller's.
+   */
+  async append(entries: readonly NewAuditEntry[], maxRows: number, maxRefusedRows = maxRows): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
         await trx
@@ -58,9 +62,19 @@ export class AuditStore {
           .values(entries.slice(i, i + ROWS_PER_STATEMENT).map(toRow))
           .execute();
       }
-      const newest = await trx.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
-      const last = Number(newest?.seq ?? 0);
-      if (last > maxRows) await trx.deleteFrom('audit_log').where('seq', '<=', last - maxRows).execute();
+      for (const [identified, keep] of [[true, maxRows], [false, maxRefusedRows]] as const) {
+        const oldestGone = await trx
+          .selectFrom('audit_log')
+          .select('seq')
+          .where('account_id', identified ? 'is not' : 'is', null)
+          .orderBy('seq', 'desc')
+          .offset(keep)
+          .limit(1)
+          .executeTakeFirst();
+        if (oldestGone) {
+          await trx.deleteFrom('audit_log').where('account_id', identified ? 'is not' : 'is', null).where('seq', '<=', oldestGone.seq).execute();
+        }
+      }
     });
   }
 

@@ -3,6 +3,8 @@
  * or a urlencoded form; the body wins), read through typed getters that name the parameter in
  * every refusal. Values from the query or a form are text; JSON values may be numbers too.
  */
+import { record } from '../lookup';
+import { isRepresentableTime } from '../domain/clock';
 import { apiError, invalidParameter } from '../http/error-catalogue';
 import { parseDuration } from './duration';
 
@@ -19,7 +21,7 @@ function parseBody(body: Buffer, contentType: string | undefined): Record<string
   const text = body.toString('utf8');
   // The Node SDK's fetchOpenAPI sends an object `data` as JSON under its default form content type:
   // a body opening with '{' is JSON whatever it is labelled (a real form encodes '{' as %7B).
-  if (type === 'application/x-www-form-urlencoded' && !text.trimStart().startsWith('{')) return Object.fromEntries(new URLSearchParams(text));
+  if (type === 'application/x-www-form-urlencoded' && !text.trimStart().startsWith('{')) return Object.assign(record<Value>(), Object.fromEntries(new URLSearchParams(text)));
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -29,7 +31,7 @@ function parseBody(body: Buffer, contentType: string | undefined): Record<string
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw invalidParameter('Body', 'The body must be a JSON object.');
   }
-  const out: Record<string, Value> = {};
+  const out = record<Value>();
   for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
     if (v !== null && typeof v === 'object') throw invalidParameter(k, `${k} must be a single value, not a list or an object.`);
     out[k] = v as Value;
@@ -43,9 +45,10 @@ export class ControlParams {
   private readonly values: Record<string, Value>;
 
   constructor(query: ReadonlyArray<readonly [string, string]>, body: Buffer, contentType: string | undefined) {
-    const fromQuery: Record<string, Value> = {};
-    for (const [k, v] of query) if (!isTransportKey(k)) fromQuery[k] = v;
-    this.values = { ...fromQuery, ...parseBody(body, contentType) };
+    // no prototype: a parameter named __proto__ or constructor is just an unknown parameter
+    const values = record<Value>();
+    for (const [k, v] of query) if (!isTransportKey(k)) values[k] = v;
+    this.values = Object.assign(values, parseBody(body, contentType));
   }
 
   /** Refuses any parameter the operation does not take (a typo must not pass silently). */
@@ -96,7 +99,9 @@ export class ControlParams {
     if (v === undefined || v === null) return undefined;
     const text = String(v).trim();
     const ms = /^\d+$/.test(text) ? Number(text) : ISO_TIME.test(text) ? Date.parse(text) : NaN;
-    if (!Number.isSafeInteger(ms)) throw invalidParameter(name, `${name} must be epoch milliseconds or an ISO 8601 time such as 2025-01-31T12:00:00Z.`);
+    if (!isRepresentableTime(ms)) {
+      throw invalidParameter(name, `${name} must be epoch milliseconds or an ISO 8601 time such as 2025-01-31T12:00:00Z, from 1970 to 9999.`);
+    }
     return ms;
   }
 

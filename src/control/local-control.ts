@@ -4,6 +4,7 @@
  * Refusals are ApiErrors so that both doors report them the same way.
  */
 import type { AuditLog } from '../audit/audit-log';
+import { representable } from '../domain/clock';
 import type { SweepReport } from '../domain/secrets-service';
 import type { FaultRegistry } from '../faults/fault-registry';
 import { ApiError, apiError, invalidParameter } from '../http/error-catalogue';
@@ -69,7 +70,7 @@ export class LocalControl {
   clock(): ClockState {
     const offsetMs = this.deps.clock.offset;
     const now = this.deps.clock.now();
-    return { now, time: new Date(now).toISOString(), offsetMs };
+    return { now, time: new Date(representable(now)).toISOString(), offsetMs };
   }
 
   async advanceClock(ms: number): Promise<ClockState & { sweep: SweepReport }> {

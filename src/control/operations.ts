@@ -4,7 +4,9 @@
  */
 import type { AuditEntry } from '../audit/audit-entry';
 import { MAX_AUDIT_LIMIT } from '../audit/audit-entry';
+import { LATEST_TIME_MS, representable } from '../domain/clock';
 import { FaultRuleError, type FaultRuleInput } from '../faults/fault-rule';
+import { MAX_DURATION_MS } from './duration';
 import { apiError, invalidParameter, isErrorCode } from '../http/error-catalogue';
 import type { ControlParams } from './control-params';
 import type { LocalControl } from './local-control';
@@ -24,7 +26,7 @@ const AUDIT_PARAMS = ['from', 'to', 'action', 'secretName', 'accessKeyId', 'acco
 const FAULT_PARAMS = ['action', 'secretName', 'error', 'count', 'probability', 'delayMs', 'seed'] as const;
 
 function presentAuditEntry(e: AuditEntry) {
-  return { ...e, time: new Date(e.at).toISOString() };
+  return { ...e, time: new Date(representable(e.at)).toISOString() };
 }
 
 function readOutcome(p: ControlParams): string | undefined {
@@ -66,8 +68,13 @@ export const CONTROL_OPERATIONS: readonly ControlOperation[] = [
     params: ['by', 'ms'],
     handle: (c, p) => {
       if (p.has('by') && p.has('ms')) throw invalidParameter('ms', 'Give either by or ms, not both.');
-      const ms = p.has('ms') ? p.integer('ms', 0, Number.MAX_SAFE_INTEGER) : p.duration('by');
+      const name = p.has('ms') ? 'ms' : 'by';
+      const ms = p.has('ms') ? p.integer('ms', 0, MAX_DURATION_MS) : p.duration('by');
       if (ms === undefined) throw apiError('MissingParameter', 'by');
+      // the clock never passes 9999-12-31: every time derived from it must stay representable
+      if (c.clock().now + ms > LATEST_TIME_MS) {
+        throw invalidParameter(name, `${name} would move the clock past 9999-12-31T23:59:59.999Z, the latest time this server represents.`);
+      }
       return c.advanceClock(ms);
     },
   },

@@ -2,6 +2,7 @@
  * The master key: 32 random bytes, kept in a file as base64. It wraps every data key and keys the
  * backup signatures. Loaded from VOLC_SECRETS_MASTER_KEY_FILE, or created beside the database.
  */
+import { own } from '../lookup';
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -52,7 +53,7 @@ export function readMasterKeyFile(file: string): LoadedMasterKey {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new MasterKeyError(`cannot read master key file ${file}: ${READ_FAILURES[code] ?? (e as Error).message}`);
+    throw new MasterKeyError(`cannot read master key file ${file}: ${(code ? own(READ_FAILURES, code) : undefined) ?? (e as Error).message}`);
   }
   return { key: parseMasterKey(text, file), source: file, created: false, warning: permissionWarning(file) };
 }

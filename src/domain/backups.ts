@@ -4,7 +4,7 @@
  * the BackupSealer encrypts and signs it, so nothing leaves here unprotected.
  */
 import { secretTrn } from '../trn';
-import type { Clock } from './clock';
+import { isRepresentableTime, type Clock } from './clock';
 import { ForeignBackupError, InvalidInputError, type DomainField } from './errors';
 import type { BackupOpenFailure, BackupSealer, IdGenerator, SealedBackup, UnitOfWork, ValueCipher } from './ports';
 import type { SecretsService } from './secrets-service';
@@ -135,7 +135,11 @@ function parseDocument(bytes: Buffer): BackupDocument {
     Array.isArray(doc.versions) &&
     doc.versions.length > 0 &&
     doc.versions.filter((v) => v.stage === 'CURRENT').length === 1 &&
-    doc.versions.every((v) => typeof v.id === 'string' && isOneOf(VERSION_STAGES, v.stage) && typeof v.value === 'string');
+    doc.versions.every((v) => typeof v.id === 'string' && isOneOf(VERSION_STAGES, v.stage) && typeof v.value === 'string' && isRepresentableTime(v.createdAt)) &&
+    // times come back as they were stored: each must be one this server can represent (1970..9999)
+    isRepresentableTime(s.createdAt) &&
+    (s.lastRotatedAt === null || isRepresentableTime(s.lastRotatedAt)) &&
+    (s.nextRotationAt === null || isRepresentableTime(s.nextRotationAt));
   if (!ok) throw invalid();
   return doc;
 }

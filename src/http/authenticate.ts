@@ -2,8 +2,9 @@
  * Verifies a request's HMAC-SHA256 signature (header form or presigned query form) and says who
  * is calling. Pure apart from the signing-key cache: no express types, so tests drive it directly.
  */
+import { own, record } from '../lookup';
 import type { CredentialRegistry } from '../credentials';
-import { ApiError, apiError } from './error-catalogue';
+import { ApiError, apiError, invalidParameter } from './error-catalogue';
 import {
   EMPTY_BODY_SHA256,
   canonicalRequest,
@@ -40,8 +41,29 @@ export interface Caller {
   region: string;
 }
 
+/** A request whose signature is checked as far as it can be without its body. */
+export interface PendingAuthentication {
+  /**
+   * Whether the signature covers the body: false for a presigned URL, which then must carry none
+   * (the app reads no more than a token amount of body for it).
+   */
+  readonly bodySigned: boolean;
+  /** Finishes the check with the body's bytes: returns the caller or throws an AuthenticationError. */
+  finish(body: Buffer): Caller;
+}
+
+/**
+ * The longest life of a presigned URL, in seconds. Volcengine documents no maximum for the OpenAPI
+ * gateway's X-Expires (TOS, another product, allows 30 days for its X-Tos-Expires); we take 7 days,
+ * the bound S3-style presigned URLs use, so a leaked URL cannot live for ever.
+ */
+export const MAX_PRESIGN_EXPIRES_SECONDS = 7 * 86_400;
+
+/** Where the caller's credentials are looked up: the account doors' keys, or the control API's. */
+export type CredentialLookup = Pick<CredentialRegistry, 'lookup'>;
+
 export interface AuthenticatorOptions {
-  credentials: CredentialRegistry;
+  credentials: CredentialLookup;
   /** accepted distance between X-Date and the wall clock; 0 disables the check */
   maxSkewMs: number;
   /** the wall clock (never the domain clock: signatures are checked against real time) */
@@ -60,8 +82,16 @@ interface SignatureClaim {
   query: QueryPairs;
   /** query parameters a presigned URL carries but does not sign (they would act unauthenticated) */
   unsignedParameters: string[];
-  payloadHash: () => string;
+  /** presigned: the body is not signed and must be empty */
+  presigned: boolean;
+  /** X-Expires of a presigned URL, as given */
+  expires: string | undefined;
+  /** the payload hash known before the body is read (X-Content-Sha256, or the empty hash of a presigned URL) */
+  declaredHash: string | undefined;
 }
+
+/** A request as far as is known before its body is read. */
+export type WireHead = Omit<WireRequest, 'body'>;
 
 const PRESIGN_SIGNATURE = 'X-Signature';
 /** Presign parameters some SDKs leave out of X-SignedQueries (Python and Go add the token after signing). */
@@ -88,23 +118,63 @@ export class Authenticator {
 
   /** Returns the caller, or throws an AuthenticationError with the catalogue code. */
   authenticate(req: WireRequest): Caller {
-    const claim = this.readClaim(req);
-    try {
-      return this.verify(req, claim);
-    } catch (e) {
-      if (e instanceof ApiError) throw new AuthenticationError(e, claim.accessKeyId, claim.region);
-      throw e;
-    }
+    return this.begin(req).finish(req.body);
   }
 
-  private readClaim(req: WireRequest): SignatureClaim {
+  /**
+   * Checks everything that does not need the body: the scope, the time, the access key and, when the
+   * payload hash is declared (X-Content-Sha256, or a presigned URL's empty body), the signature itself.
+   * A request refused here is refused before a byte of its body is read.
+   */
+  begin(req: WireHead): PendingAuthentication {
+    const claim = this.readClaim(req);
+    const guard = <T>(fn: () => T): T => {
+      try {
+        return fn();
+      } catch (e) {
+        if (e instanceof ApiError && !(e instanceof AuthenticationError)) throw new AuthenticationError(e, claim.accessKeyId, claim.region);
+        throw e;
+      }
+    };
+    const account = guard(() => this.checkClaim(claim));
+    const caller: Caller = { accessKeyId: claim.accessKeyId, accountId: account.accountId, region: claim.region };
+    const verify = (payloadHash: string) => guard(() => {
+      if (!this.signatureMatches(req, claim, account.secretAccessKey, payloadHash)) throw apiError('SignatureDoesNotMatch');
+    });
+    const declared = claim.declaredHash;
+    if (declared === undefined) {
+      return { bodySigned: true, finish: (body) => (verify(sha256Hex(body)), caller) };
+    }
+    verify(declared);
+    if (claim.presigned) {
+      return {
+        bodySigned: false,
+        finish: (body) =>
+          guard(() => {
+            // the signature covers no body: a body's parameters would act in the signer's name unsigned
+            if (body.length > 0) throw invalidParameter('Body', 'A presigned URL signs no body: send no body, or sign the request in the Authorization header.');
+            return caller;
+          }),
+      };
+    }
+    return {
+      bodySigned: true,
+      finish: (body) =>
+        guard(() => {
+          if (declared.toLowerCase() !== sha256Hex(body)) throw apiError('SignatureDoesNotMatch');
+          return caller;
+        }),
+    };
+  }
+
+  private readClaim(req: WireHead): SignatureClaim {
     const authorization = req.headers['authorization'];
     if (authorization) return this.readHeaderClaim(req, authorization);
     if (req.query.some(([k]) => k === PRESIGN_SIGNATURE || k === 'X-Credential')) return this.readPresignedClaim(req);
     throw new AuthenticationError(apiError('MissingAuthenticationToken'));
   }
 
-  private readHeaderClaim(req: WireRequest, authorization: string): SignatureClaim {
+  private readHeaderClaim(req: WireHead, authorization: string): SignatureClaim {
     const parsed = parseAuthorization(authorization);
     if ('problem' in parsed) {
       if (parsed.problem === 'missing' && parsed.part === 'Signature') {
@@ -113,17 +183,18 @@ export class Authenticator {
       const part = parsed.problem === 'missing' ? parsed.part : parsed.problem === 'algorithm' ? 'Authorization' : 'Credential';
       throw new AuthenticationError(apiError('MissingRequestInfo', part));
     }
-    const declaredHash = req.headers['x-content-sha256'];
     return {
       ...parsed,
       xDate: req.headers['x-date'],
       query: req.query,
       unsignedParameters: [],
-      payloadHash: () => declaredHash ?? sha256Hex(req.body),
+      presigned: false,
+      expires: undefined,
+      declaredHash: req.headers['x-content-sha256'],
     };
   }
 
-  private readPresignedClaim(req: WireRequest): SignatureClaim {
+  private readPresignedClaim(req: WireHead): SignatureClaim {
     const get = (name: string) => req.query.find(([k]) => k === name)?.[1];
     const credential = get('X-Credential');
     if (!credential) throw new AuthenticationError(apiError('MissingRequestInfo', 'X-Credential'));
@@ -148,37 +219,56 @@ export class Authenticator {
       // Every SDK signs exactly the parameters it lists in X-SignedQueries, never X-Signature itself.
       query: req.query.filter(([k]) => k !== PRESIGN_SIGNATURE && (named === null || named.has(k))),
       unsignedParameters: named === null ? [] : req.query.map(([k]) => k).filter((k) => !named.has(k) && !PRESIGN_UNSIGNED.has(k)),
-      // Presigned URLs never sign the body (the SDKs send X-NotSignBody).
-      payloadHash: () => EMPTY_BODY_SHA256,
+      presigned: true,
+      expires: get('X-Expires'),
+      // Presigned URLs never sign the body (the SDKs send X-NotSignBody): it must be empty.
+      declaredHash: EMPTY_BODY_SHA256,
     };
   }
 
-  private verify(req: WireRequest, claim: SignatureClaim): Caller {
+  /** Scope, time window and access key: everything but the signature. Returns the credential. */
+  private checkClaim(claim: SignatureClaim): { secretAccessKey: string; accountId: string } {
     if (claim.service !== SERVICE_NAME) throw apiError('ServiceNotFound', claim.service);
     if (!REGION_PATTERN.test(claim.region)) throw apiError('MissingRequestInfo', 'Region');
     if (!claim.xDate) throw apiError('MissingRequestInfo', 'X-Date');
     const signedAt = parseXDate(claim.xDate);
     if (signedAt === null) throw apiError('InvalidTimestamp');
-    if (this.options.maxSkewMs > 0 && Math.abs(this.wallClock() - signedAt) > this.options.maxSkewMs) {
-      throw apiError('InvalidTimestamp');
-    }
+    this.checkTime(claim, signedAt);
     const account = this.options.credentials.lookup(claim.accessKeyId);
     if (!account) throw apiError('InvalidAccessKey', claim.accessKeyId);
     if (claim.xDate.slice(0, 8) !== claim.date) throw apiError('SignatureDoesNotMatch');
     if (claim.unsignedParameters.length > 0) throw apiError('SignatureDoesNotMatch');
+    return account;
+  }
 
-    const declaredHash = req.headers['x-content-sha256'];
-    if (declaredHash !== undefined && declaredHash.toLowerCase() !== sha256Hex(req.body)) {
-      throw apiError('SignatureDoesNotMatch');
+  /**
+   * The header form and a presigned URL without X-Expires live within maxSkew of X-Date (both ways).
+   * A presigned URL with X-Expires lives from X-Date until X-Date + X-Expires seconds (at most 7 days),
+   * whatever maxSkew says: the signer chose that life, and it is signed. Expired: InvalidTimestamp,
+   * the gateway's code for "the signature of the request is expired".
+   */
+  private checkTime(claim: SignatureClaim, signedAt: number): void {
+    const now = this.wallClock();
+    const skew = this.options.maxSkewMs;
+    if (claim.expires === undefined) {
+      if (skew > 0 && Math.abs(now - signedAt) > skew) throw apiError('InvalidTimestamp');
+      return;
     }
+    if (!/^\d{1,7}$/.test(claim.expires) || Number(claim.expires) < 1 || Number(claim.expires) > MAX_PRESIGN_EXPIRES_SECONDS) {
+      throw invalidParameter('X-Expires', `X-Expires must be whole seconds from 1 to ${MAX_PRESIGN_EXPIRES_SECONDS} (7 days).`);
+    }
+    if (now > signedAt + Number(claim.expires) * 1000) throw apiError('InvalidTimestamp');
+    if (skew > 0 && signedAt - now > skew) throw apiError('InvalidTimestamp');
+  }
 
-    const signingKey = this.signingKey(account.secretAccessKey, claim);
+  private signatureMatches(req: WireHead, claim: SignatureClaim, secretAccessKey: string, payloadHash: string): boolean {
+    const signingKey = this.signingKey(secretAccessKey, claim);
     const scope = credentialScope(claim.date, claim.region, claim.service);
-    const payloadHash = claim.payloadHash();
     const tryWith = (normalise: (v: string) => string): boolean => {
-      const values: Record<string, string> = {};
+      const values = record<string>();
       for (const name of claim.signedHeaders) {
-        const raw = req.headers[name];
+        // the client names the headers: an inherited member (`constructor`) is not a header
+        const raw = own(req.headers, name);
         if (raw === undefined) return false;
         values[name] = normalise(name === 'host' ? stripDefaultPort(raw) : raw);
       }
@@ -193,8 +283,7 @@ export class Authenticator {
       return signaturesEqual(signatureHex(signingKey, stringToSign(claim.xDate as string, scope, canonical)), claim.signature);
     };
     // Go and Python trim header values; Node also collapses inner whitespace. Accept either.
-    if (!tryWith((v) => v.trim()) && !tryWith(normaliseHeaderValue)) throw apiError('SignatureDoesNotMatch');
-    return { accessKeyId: claim.accessKeyId, accountId: account.accountId, region: claim.region };
+    return tryWith((v) => v.trim()) || tryWith(normaliseHeaderValue);
   }
 
   /** Derived keys change once a day per (key, region): cache them, bounded. */

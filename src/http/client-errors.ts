@@ -4,6 +4,7 @@
  * with a bare status line; we answer with a Volcengine error envelope instead, so a client sees the
  * same shape for every refusal.
  */
+import { own } from '../lookup';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { errorEnvelope, newRequestId } from './envelope';
@@ -37,7 +38,7 @@ const CLIENT_ERRORS: Readonly<Record<string, (limits: { requestTimeoutMs: number
 };
 
 function clientApiError(code: string | undefined, requestTimeoutMs: number): ApiError {
-  const known = code ? CLIENT_ERRORS[code] : undefined;
+  const known = code ? own(CLIENT_ERRORS, code) : undefined;
   return known ? known({ requestTimeoutMs }) : invalidParameter('Request', 'The HTTP request could not be parsed.');
 }
 

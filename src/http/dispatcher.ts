@@ -8,7 +8,7 @@ import type { ActionContext, ActionDefinition, Services } from '../actions/actio
 import { toApiError } from '../actions/domain-errors';
 import { DomainError } from '../domain/errors';
 import { describeSchemaError, schemaById, validatorFor } from '../validation/schemas';
-import { AuthenticationError, type Authenticator, type Caller, type WireRequest } from './authenticate';
+import { AuthenticationError, type Authenticator, type Caller, type PendingAuthentication, type WireHead, type WireRequest } from './authenticate';
 import { errorEnvelope, successEnvelope, type EnvelopeContext } from './envelope';
 import { ApiError, apiError, invalidParameter } from './error-catalogue';
 import { checkParameterCount, coerceTextParams, pairsToParams, parseBody, type Params } from './params';
@@ -58,7 +58,13 @@ function secretNameOf(params: Params): string | null {
 export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
-  async dispatch(req: WireRequest, requestId: string): Promise<DispatchResult> {
+  /** The signature check before the body is read (see Authenticator.begin). */
+  begin(head: WireHead): PendingAuthentication {
+    return this.deps.authenticator.begin(head);
+  }
+
+  /** `pending`: the check begun before the body was read; without it the whole request is checked here. */
+  async dispatch(req: WireRequest, requestId: string, pending?: Pick<PendingAuthentication, 'finish'>): Promise<DispatchResult> {
     const queryParams = pairsToParams(req.query);
     const record: DispatchRecord = {
       requestId,
@@ -78,9 +84,10 @@ export class Dispatcher {
       region: record.region ?? FALLBACK_REGION,
     });
     try {
-      const caller = this.deps.authenticator.authenticate(req);
+      const caller = pending ? pending.finish(req.body) : this.deps.authenticator.authenticate(req);
       Object.assign(record, { accessKeyId: caller.accessKeyId, accountId: caller.accountId, region: caller.region });
 
+      // every byte used from here on is covered by the signature (a presigned URL carries no body)
       const body = parseBody(req.body, req.headers['content-type']);
       const text = { ...queryParams, ...body.text };
       record.action = firstString(text.Action ?? body.typed.Action) ?? null;

@@ -4,6 +4,7 @@
  * arrived as text (query, form) are converted to the types their schema declares, since a GET sends
  * `true` and `7` as strings.
  */
+import { own, record } from '../lookup';
 import type { JsonSchema } from '../validation/schemas';
 import { ApiError, invalidParameter } from './error-catalogue';
 import type { QueryPairs } from './signature';
@@ -29,7 +30,7 @@ export const MAX_PARAMETERS = 200;
  * Text pairs → params. Repeated keys and the flattened `Key.1`, `Key.2` form become lists.
  */
 export function pairsToParams(pairs: QueryPairs): Params {
-  const out: Params = {};
+  const out: Params = record();
   const indexed = new Map<string, Array<[number, string]>>();
   for (const [key, value] of pairs) {
     if (SIGNING_PARAMETERS.has(key)) continue;
@@ -120,13 +121,16 @@ function illFormedParameter(params: Params): string | null {
 
 /** Reads the body according to its Content-Type. Throws InvalidParameter for a body it cannot read. */
 export function parseBody(body: Buffer, contentType: string | undefined): ParsedBody {
-  if (body.length === 0) return { typed: {}, text: {} };
+  if (body.length === 0) return { typed: record(), text: record() };
   const type = mediaType(contentType);
   const text = bodyText(body);
-  if (type === 'application/x-www-form-urlencoded') {
-    return { typed: {}, text: pairsToParams(formPairs(text)) };
+  // A body opening with '{' is JSON whatever it is labelled (a real form encodes '{' as %7B, and the Node
+  // SDK's fetchOpenAPI sends JSON under the form type). Content-Type is often not signed (the Node SDK
+  // leaves it out), so it must not be able to turn the signed bytes of a JSON body into other parameters.
+  if (type === 'application/x-www-form-urlencoded' && !/^\s*\{/.test(text)) {
+    return { typed: record(), text: pairsToParams(formPairs(text)) };
   }
-  if (type === 'application/json' || type.endsWith('+json') || ((type === '' || type === 'text/plain') && /^\s*\{/.test(text))) {
+  if (type === 'application/json' || type.endsWith('+json') || ((type === '' || type === 'text/plain' || type === 'application/x-www-form-urlencoded') && /^\s*\{/.test(text))) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -141,7 +145,7 @@ export function parseBody(body: Buffer, contentType: string | undefined): Parsed
     return { typed: parsed as Params, text: {} };
   }
   if (type === '' || type === 'text/plain') {
-    if (text.trim() === '') return { typed: {}, text: {} };
+    if (text.trim() === '') return { typed: record(), text: record() };
   }
   throw invalidParameter('Content-Type', 'Send application/json or application/x-www-form-urlencoded.');
 }
@@ -156,9 +160,9 @@ interface PropertySchema {
 export function coerceTextParams(text: Params, schema: JsonSchema | undefined): Params {
   const properties = (schema?.properties ?? {}) as Record<string, PropertySchema>;
   const required = new Set((schema?.required ?? []) as string[]);
-  const out: Params = {};
+  const out: Params = record();
   for (const [key, value] of Object.entries(text)) {
-    const prop = properties[key];
+    const prop = own(properties, key);
     if (!prop) {
       out[key] = value;
       continue;

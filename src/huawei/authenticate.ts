@@ -6,6 +6,7 @@
  * its account must own the project). Missing or wrong credentials: 401. A project the caller does
  * not own: 403. Messages never contain a token, a secret key or a signature.
  */
+import { own, record } from '../lookup';
 import type { CredentialRegistry } from '../credentials';
 import type { Scope } from '../domain/types';
 import { parseXDate, sha256Hex, signaturesEqual, type QueryPairs } from '../http/signature';
@@ -35,6 +36,19 @@ export interface HuaweiWireRequest {
   projectId: string;
 }
 
+/** A request as far as is known before its body is read. */
+export type HuaweiWireHead = Omit<HuaweiWireRequest, 'body'>;
+
+/** A caller checked as far as possible without the body. */
+export interface PendingHuaweiCaller {
+  /** false when nothing signs the body (a token, or UNSIGNED-PAYLOAD) */
+  readonly bodySigned: boolean;
+  /** true when the caller is already proven (a token, or a signature over a declared body hash) */
+  readonly verified: boolean;
+  /** finishes the check with the body: the caller, or a HuaweiError */
+  finish(body: Buffer): HuaweiCaller;
+}
+
 export interface HuaweiCaller {
   scope: Scope;
   projectId: string;
@@ -62,14 +76,26 @@ export class HuaweiAuthenticator {
 
   /** Returns the caller, or throws a HuaweiError (401 or 403). */
   authenticate(req: HuaweiWireRequest): HuaweiCaller {
+    return this.begin(req).finish(req.body);
+  }
+
+  /**
+   * Everything that does not need the body: a token and its project, or the signature's date, access
+   * key, project and (when X-Sdk-Content-Sha256 declares the payload hash) the signature itself.
+   */
+  begin(req: HuaweiWireHead): PendingHuaweiCaller {
     const token = req.headers['x-auth-token'];
-    if (token !== undefined) return this.byToken(req, token);
+    if (token !== undefined) {
+      // a token is a bearer credential: it signs nothing, like the cloud's IAM tokens
+      const caller = this.byToken(req, token);
+      return { bodySigned: false, verified: true, finish: () => caller };
+    }
     const authorization = req.headers['authorization'];
     if (authorization !== undefined) return this.bySignature(req, authorization);
     throw unauthorized('the request has neither an X-Auth-Token nor an SDK-HMAC-SHA256 Authorization header.');
   }
 
-  private byToken(req: HuaweiWireRequest, token: string): HuaweiCaller {
+  private byToken(req: HuaweiWireHead, token: string): HuaweiCaller {
     const known = this.options.projects.token(token);
     if (!known) throw unauthorized('the X-Auth-Token is not valid.');
     if (known.projectId !== req.projectId) throw huaweiError('ProjectForbidden', req.projectId);
@@ -77,7 +103,7 @@ export class HuaweiAuthenticator {
     return { scope: { accountId: known.accountId, region: known.region }, projectId: known.projectId, via: 'token', accessKeyId: null };
   }
 
-  private bySignature(req: HuaweiWireRequest, authorization: string): HuaweiCaller {
+  private bySignature(req: HuaweiWireHead, authorization: string): PendingHuaweiCaller {
     const parsed = parseHuaweiAuthorization(authorization);
     if (typeof parsed === 'string') throw unauthorized(`${parsed}.`);
     const sdkDate = req.headers['x-sdk-date'];
@@ -93,30 +119,50 @@ export class HuaweiAuthenticator {
     }
     const credential = this.options.credentials.lookup(parsed.accessKeyId);
     if (!credential) throw unauthorized(`the access key ${parsed.accessKeyId} is not valid.`);
-    if (!this.signatureMatches(req, parsed, credential.secretAccessKey, sdkDate)) {
-      throw unauthorized('the signature does not match. Check the SK and the signing method.');
+    const verify = (payloadHash: string): HuaweiCaller => {
+      if (!this.signatureMatches(req, parsed, credential.secretAccessKey, sdkDate, payloadHash)) {
+        throw unauthorized('the signature does not match. Check the SK and the signing method.');
+      }
+      const scope = this.options.projects.project(req.projectId);
+      if (!scope || scope.accountId !== credential.accountId) throw huaweiError('ProjectForbidden', req.projectId);
+      this.checkProjectHeader(req);
+      return { scope, projectId: req.projectId, via: 'aksk', accessKeyId: parsed.accessKeyId };
+    };
+    const declared = req.headers['x-sdk-content-sha256'];
+    if (declared === undefined) return { bodySigned: true, verified: false, finish: (body) => verify(sha256Hex(body)) };
+    const caller = verify(declared);
+    if (declared === UNSIGNED_PAYLOAD) {
+      return {
+        bodySigned: false,
+        verified: true,
+        finish: (body) => {
+          // UNSIGNED-PAYLOAD leaves the body out of the signature: its parameters would act unsigned
+          if (body.length > 0) throw unauthorized('X-Sdk-Content-Sha256 is UNSIGNED-PAYLOAD but the request has a body: sign the body.');
+          return caller;
+        },
+      };
     }
-    const scope = this.options.projects.project(req.projectId);
-    if (!scope || scope.accountId !== credential.accountId) throw huaweiError('ProjectForbidden', req.projectId);
-    this.checkProjectHeader(req);
-    return { scope, projectId: req.projectId, via: 'aksk', accessKeyId: parsed.accessKeyId };
+    return {
+      bodySigned: true,
+      verified: true,
+      finish: (body) => {
+        if (declared.toLowerCase() !== sha256Hex(body)) throw unauthorized('the signature does not match. Check the SK and the signing method.');
+        return caller;
+      },
+    };
   }
 
   /** The SDKs repeat the project in X-Project-Id; a different one there is not this project. */
-  private checkProjectHeader(req: HuaweiWireRequest): void {
+  private checkProjectHeader(req: HuaweiWireHead): void {
     const header = req.headers['x-project-id'];
     if (header !== undefined && header !== req.projectId) throw huaweiError('ProjectForbidden', header);
   }
 
-  private signatureMatches(req: HuaweiWireRequest, auth: HuaweiAuthorization, secretKey: string, sdkDate: string): boolean {
-    const declared = req.headers['x-sdk-content-sha256'];
-    const bodyHash = sha256Hex(req.body);
-    if (declared !== undefined && declared !== UNSIGNED_PAYLOAD && declared.toLowerCase() !== bodyHash) return false;
-    const payloadHash = declared ?? bodyHash;
-
-    const headerValues: Record<string, string> = {};
+  private signatureMatches(req: HuaweiWireHead, auth: HuaweiAuthorization, secretKey: string, sdkDate: string, payloadHash: string): boolean {
+    const headerValues = record<string>();
     for (const name of auth.signedHeaders) {
-      const value = req.headers[name];
+      // the client names the headers: an inherited member (`constructor`) is not a header
+      const value = own(req.headers, name);
       if (value === undefined) return false;
       headerValues[name] = value;
     }

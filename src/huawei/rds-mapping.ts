@@ -11,6 +11,7 @@
  * rotation_config is answered in the seed page's response spelling {"RDSInstanceId","SecretSubType"};
  * both spellings are accepted in requests.
  */
+import { own } from '../lookup';
 import { checkHuaweiSchema } from './schemas';
 import { parseJsonObject } from '../validation/json-object';
 
@@ -91,5 +92,5 @@ export function huaweiRdsValue(domainValue: string): string {
 export function huaweiRdsRotationConfig(extendedConfig: string): string {
   const config = parseJsonObject(extendedConfig);
   if (!config || typeof config.DBInstanceId !== 'string' || typeof config.SecretSubType !== 'string') return extendedConfig;
-  return JSON.stringify({ RDSInstanceId: config.DBInstanceId, SecretSubType: FROM_DOMAIN_SUB_TYPE[config.SecretSubType] ?? config.SecretSubType });
+  return JSON.stringify({ RDSInstanceId: config.DBInstanceId, SecretSubType: own(FROM_DOMAIN_SUB_TYPE, config.SecretSubType) ?? config.SecretSubType });
 }

@@ -4,10 +4,12 @@
  * then per operation: authenticate → parse the JSON body → operation → JSON answer. Every failure,
  * unknown routes included, is a Huawei error body, never HTML and never a Volcengine envelope.
  */
+import { record } from '../lookup';
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { DomainError } from '../domain/errors';
-import type { HuaweiAuthenticator, HuaweiCaller, HuaweiWireRequest } from './authenticate';
+import { announcesBody, BodyReadError, ByteBudget, readBody } from '../http/body-reader';
+import type { HuaweiAuthenticator, HuaweiCaller, HuaweiWireHead, PendingHuaweiCaller } from './authenticate';
 import { toHuaweiError } from './domain-errors';
 import { HuaweiError, huaweiError } from './error-catalogue';
 import { HUAWEI_OPERATIONS, type HuaweiOperation, type HuaweiServices } from './operations';
@@ -18,6 +20,12 @@ export const HUAWEI_PREFIX = '/v1';
  * backup is base64 inside JSON, then base64url in the blob); UploadSecretBlob accepts up to 12 MiB.
  */
 export const HUAWEI_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * Body bytes held at once, across every connection, for AK/SK requests whose signature needs the body
+ * (the SDKs do not declare its hash) and is not checked yet: a caller who only knows an access key id
+ * cannot make the server hold more than this. Beyond it: 503, retry later.
+ */
+export const HUAWEI_UNVERIFIED_BODY_BUDGET = 64 * 1024 * 1024;
 
 export interface HuaweiRequestRecord {
   requestId: string;
@@ -40,12 +48,15 @@ export interface HuaweiDoorOptions {
   observe?: (record: HuaweiRequestRecord) => void;
   /** faults that are not the caller's (logged, never shown) */
   onInternalError?: (error: unknown, requestId: string) => void;
+  /** see HUAWEI_UNVERIFIED_BODY_BUDGET (tests lower it) */
+  unverifiedBodyBudget?: number;
 }
 
-function wireRequest(req: Request, projectId: string): HuaweiWireRequest {
+function wireHead(req: Request, projectId: string): HuaweiWireHead {
   const url = req.originalUrl;
   const q = url.indexOf('?');
-  const headers: Record<string, string> = {};
+  // no prototype: SignedHeaders may name `__proto__` or `constructor`, which must read as absent
+  const headers = record<string>();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
@@ -54,7 +65,6 @@ function wireRequest(req: Request, projectId: string): HuaweiWireRequest {
     path: q === -1 ? url : url.slice(0, q),
     query: q === -1 ? [] : [...new URLSearchParams(url.slice(q + 1))],
     headers,
-    body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
     projectId,
   };
 }
@@ -72,6 +82,7 @@ function parseJsonBody(body: Buffer): unknown {
 function requestReadError(err: unknown): HuaweiError | null {
   const { type, status } = err as { type?: string; status?: number };
   if (type === 'entity.too.large') return huaweiError('InvalidBody', `The request body exceeds ${HUAWEI_MAX_BODY_BYTES} bytes.`);
+  if (type === 'budget.exhausted') return huaweiError('ServiceUnavailable');
   if (type) return huaweiError('InvalidBody', 'The request body could not be read.');
   if (typeof status === 'number' && status >= 400 && status < 500) return huaweiError('InvalidRequest', 'The request URL could not be decoded.');
   return null;
@@ -96,7 +107,7 @@ function newRecord(method: string, operation: string | null, params: Readonly<Re
 
 export function huaweiRouter(options: HuaweiDoorOptions): express.Router {
   const router = express.Router();
-  router.use(express.raw({ type: () => true, limit: HUAWEI_MAX_BODY_BYTES }));
+  const unverified = new ByteBudget(options.unverifiedBodyBudget ?? HUAWEI_UNVERIFIED_BODY_BUDGET);
 
   const send = (res: Response, record: HuaweiRequestRecord, started: number, status: number, body?: object) => {
     res.setHeader('X-Request-Id', record.requestId);
@@ -120,14 +131,23 @@ export function huaweiRouter(options: HuaweiDoorOptions): express.Router {
     const params = req.params as Record<string, string>;
     const record = newRecord(req.method, operation.name, params);
     try {
-      const wire = wireRequest(req, params.project_id);
-      const caller: HuaweiCaller = options.authenticator.authenticate(wire);
+      // who is calling is settled as far as it can be before a byte of the body is read
+      const head = wireHead(req, params.project_id);
+      let pending: PendingHuaweiCaller;
+      try {
+        pending = options.authenticator.begin(head);
+      } catch (e) {
+        if (announcesBody(req)) res.setHeader('Connection', 'close');
+        throw e;
+      }
+      const wire = { ...head, body: await readBody(req, HUAWEI_MAX_BODY_BYTES, pending.verified ? undefined : unverified) };
+      const caller: HuaweiCaller = pending.finish(wire.body);
       Object.assign(record, { accessKeyId: caller.accessKeyId, accountId: caller.scope.accountId, region: caller.scope.region });
       const body = operation.takesBody ? parseJsonBody(wire.body) : undefined;
       const result = await operation.handle({ caller, params, body, services: options.services });
       send(res, record, started, result.status, result.body);
     } catch (e) {
-      sendError(res, record, started, toError(e, record.requestId));
+      sendError(res, record, started, (e instanceof BodyReadError ? requestReadError(e) : null) ?? toError(e, record.requestId));
     }
   };
 
@@ -136,8 +156,9 @@ export function huaweiRouter(options: HuaweiDoorOptions): express.Router {
     router[method](operation.path, handler(operation));
   }
 
-  // Anything else under /v1: the gateway's "no such API", before any authentication.
+  // Anything else under /v1: the gateway's "no such API", before any authentication (the body is never read).
   router.use((req: Request, res: Response) => {
+    if (announcesBody(req)) res.setHeader('Connection', 'close');
     const path = req.originalUrl.split('?')[0].slice(0, 256);
     sendError(res, newRecord(req.method, null), performance.now(), huaweiError('ApiNotFound', req.method, path));
   });

@@ -80,6 +80,11 @@ export class HuaweiProjects {
     this.byToken.set(t.token, { ...t });
   }
 
+  /** how many projects are configured */
+  get size(): number {
+    return this.byProject.size;
+  }
+
   token(token: string): HuaweiToken | undefined {
     return this.byToken.get(token);
   }

@@ -20,9 +20,10 @@ export class LocalControlError extends Error {
 }
 
 export class LocalControlClient {
+  /** `credentials`: a control credential (the server handle's `controlCredentials`); others get AccessDenied */
   constructor(
     private readonly url: string,
-    private readonly credentials: Credential,
+    private readonly credentials: Pick<Credential, 'accessKeyId' | 'secretAccessKey'>,
     private readonly region = 'cn-beijing',
   ) {}
 

@@ -10,6 +10,8 @@ export interface PublishedServer {
   endpoint: string;
   region: string;
   credentials: Credential;
+  /** the control credential (the local control API refuses every other key); default `credentials` */
+  control?: Pick<Credential, 'accessKeyId' | 'secretAccessKey'>;
 }
 
 export function serverEnvironment(s: PublishedServer): Record<string, string> {
@@ -32,6 +34,9 @@ export function serverEnvironment(s: PublishedServer): Record<string, string> {
     VOLCENGINE_ENDPOINT: s.endpoint,
     VOLCSTACK_ACCESS_KEY_ID: accessKeyId,
     VOLCSTACK_SECRET_ACCESS_KEY: secretAccessKey,
+    // the key pair of the local control API (resetServer, advanceClock, injectFault...)
+    VOLC_SECRETS_CONTROL_ACCESS_KEY_ID: (s.control ?? s.credentials).accessKeyId,
+    VOLC_SECRETS_CONTROL_SECRET_ACCESS_KEY: (s.control ?? s.credentials).secretAccessKey,
   };
 }
 
@@ -42,7 +47,10 @@ export function publishedServer(env: NodeJS.ProcessEnv = process.env): Published
     if (!v) throw new Error(`${name} is not set: is volc-secrets-local/jest/global-setup configured as jest's globalSetup?`);
     return v;
   };
+  const controlKey = env.VOLC_SECRETS_CONTROL_ACCESS_KEY_ID;
+  const controlSecret = env.VOLC_SECRETS_CONTROL_SECRET_ACCESS_KEY;
   return {
+    ...(controlKey && controlSecret ? { control: { accessKeyId: controlKey, secretAccessKey: controlSecret } } : {}),
     url: need('VOLC_SECRETS_URL'),
     endpoint: need('VOLC_SECRETS_ENDPOINT'),
     region: need('VOLC_SECRETS_REGION'),

@@ -31,7 +31,7 @@ export default async function globalSetup(_globalConfig?: unknown, projectConfig
   // the state every resetServer() returns to: empty, or what the seed file loaded
   await handle.snapshot(INITIAL_SNAPSHOT);
   (globalThis as GlobalWithHandle)[HANDLE_KEY] = handle;
-  Object.assign(process.env, serverEnvironment({ url: handle.url, endpoint: `${handle.host}:${handle.port}`, region: handle.region, credentials: handle.credentials }));
+  Object.assign(process.env, serverEnvironment({ url: handle.url, endpoint: `${handle.host}:${handle.port}`, region: handle.region, credentials: handle.credentials, control: handle.controlCredentials }));
 }
 
 /** The handle started by globalSetup (only in jest's parent process, e.g. in globalTeardown). */

@@ -27,7 +27,7 @@ let clientFor: string | undefined;
 export function localControl(): LocalControlClient {
   const s = publishedServer();
   if (!client || clientFor !== s.url) {
-    client = new LocalControlClient(s.url, s.credentials, s.region);
+    client = new LocalControlClient(s.url, s.control ?? s.credentials, s.region);
     clientFor = s.url;
   }
   return client;

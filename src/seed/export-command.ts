@@ -2,6 +2,7 @@
  * `volc-secrets export`: argv → exportSeed → standard output or a file. The database and master key
  * come from the same flags, environment and .env as `serve`.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseOptions, UsageError } from '../cli/options';
@@ -31,14 +32,26 @@ accounts: credentials are configuration, not data.`;
 const OPTIONS = { values: ['db', 'master-key-file', 'format', 'output'], switches: ['include-values'] };
 const FORMATS: readonly string[] = ['json', 'yaml'] satisfies SeedFormat[];
 
-/** Replaces the file in one step (a reader never sees half an export); new files are private to the user. */
-function writePrivateFile(file: string, text: string): void {
-  const temporary = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
+/**
+ * Replaces the file in one step (a reader never sees half an export); new files are private to the
+ * user. The temporary file has an unpredictable name and is created exclusively (O_EXCL) with mode
+ * 0600: in a shared directory another user cannot have prepared it to receive the plaintext.
+ */
+export function writePrivateFile(file: string, text: string): void {
+  const temporary = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${randomBytes(16).toString('hex')}.tmp`);
+  let created = false;
   try {
-    fs.writeFileSync(temporary, text, { mode: 0o600 });
+    const fd = fs.openSync(temporary, 'wx', 0o600);
+    created = true;
+    try {
+      fs.writeFileSync(fd, text);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(temporary, file);
   } catch (e) {
-    fs.rmSync(temporary, { force: true });
+    // only ever remove a file this call created
+    if (created) fs.rmSync(temporary, { force: true });
     throw new ExportError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

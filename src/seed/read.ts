@@ -4,6 +4,7 @@
  * byte limits on values and ExtendedConfig, rotation intervals, account triples. The secret rules
  * themselves (typed shapes, rotation policy, key TRNs) are the domain's, applied when loading.
  */
+import { own } from '../lookup';
 import type { ErrorObject } from 'ajv';
 import { credentialProblem, type Credential } from '../credentials';
 import { SECRET_TYPE_RULES } from '../domain/secret-types';
@@ -67,9 +68,10 @@ export function readSeed(input: string | SeedDocument): ParsedSeed {
 function describeGrammarError(error: ErrorObject, data: unknown): string {
   const [list, index, ...rest] = error.instancePath.split('/').slice(1);
   let sentence: string;
-  if (list in LABEL_FIELD && index !== undefined) {
+  const labelField = list === undefined ? undefined : own(LABEL_FIELD, list);
+  if (labelField !== undefined && index !== undefined) {
     const item = (data as Record<string, unknown[]>)[list][Number(index)] as Record<string, unknown> | null;
-    const where = entryLabel(list, Number(index), item && typeof item === 'object' ? item[LABEL_FIELD[list]] : undefined);
+    const where = entryLabel(list, Number(index), item && typeof item === 'object' ? item[labelField] : undefined);
     const relative = { ...error, instancePath: rest.map((s) => '/' + s).join('') };
     sentence = rest.length === 0 ? describeSchemaError(relative, where) : `${where}: ${describeSchemaError(relative, '')}`;
   } else {
@@ -136,7 +138,7 @@ function readSecret(entry: SeedSecretEntry, label: string, file: string | null):
     rotation = { automaticRotation: entry.rotation.automatic };
     if (entry.rotation.interval !== undefined) {
       const text = entry.rotation.interval;
-      const seconds = Number(text.slice(0, -1)) * INTERVAL_UNIT_SECONDS[text.slice(-1)];
+      const seconds = Number(text.slice(0, -1)) * (own(INTERVAL_UNIT_SECONDS, text.slice(-1)) ?? NaN);
       if (seconds > MAX_ROTATION_INTERVAL_SECONDS) throw refuse('rotation.interval', 'must be at most 365 days');
       rotation.rotationIntervalSeconds = seconds;
     }

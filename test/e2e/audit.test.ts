@@ -17,7 +17,8 @@ describe('audit log', () => {
   let control: ControlClient;
   const other = generateCredential('2100000777');
   beforeAll(async () => {
-    t = await startTestServer({ credentials: [generateCredential(), other] });
+    // the first pair owns the control API; `other` is an ordinary account's
+    t = await startTestServer({ credentials: [{ ...generateCredential(), control: true }, other] });
     control = controlClient(t.sdk.service);
   });
   afterAll(() => t.handle.close());
@@ -215,13 +216,32 @@ describe('audit log storage', () => {
     for (const file of fs.readdirSync(dir)) expect(fs.readFileSync(path.join(dir, file)).includes(marker)).toBe(false);
   });
 
+  it('keeps refused-signature entries apart: 10,000 unsigned requests cannot evict an authenticated entry', async () => {
+    const t = await startTestServer({ auditMaxRows: 50 });
+    try {
+      const real = (await t.sdk.call('CreateSecret', { SecretName: 'kept-in-audit', SecretType: 'Generic', SecretValue: 'v' })).ResponseMetadata.RequestId;
+      await t.handle.audit.flush();
+      // a flood 200 times the bound, concurrently, in batches
+      for (let round = 0; round < 100; round++) {
+        await Promise.all(Array.from({ length: 100 }, () => t.raw({ query: actionQuery('DescribeSecrets'), sign: false })));
+      }
+      expect((await t.handle.audit.query({ requestId: real })).map((e) => e.action)).toEqual(['CreateSecret']);
+      const refused = await t.handle.audit.query({ outcome: 'MissingAuthenticationToken', limit: 10_000 });
+      // a tenth of the bound is kept for them, the newest
+      expect(refused).toHaveLength(5);
+      expect(await t.handle.audit.count()).toBe(6);
+    } finally {
+      await t.handle.close();
+    }
+  });
+
   it('keeps only the newest entries beyond its bound, across flushes and restarts', async () => {
     const db = path.join(dir, 'bounded.db');
     let t = await startTestServer({ db, auditMaxRows: 50 });
     const ids: string[] = [];
     const burst = async (n: number) => {
       // one after another, so that the order of arrival is known
-      for (let i = 0; i < n; i++) ids.push((await t.raw({ query: actionQuery('DescribeSecrets'), sign: false })).body.ResponseMetadata.RequestId);
+      for (let i = 0; i < n; i++) ids.push((await t.sdk.call('DescribeSecrets')).ResponseMetadata.RequestId);
     };
     try {
       await burst(30);

@@ -13,6 +13,7 @@ import { sdkClient } from '../support/server';
 
 const ADDON_SOURCE = path.join(ROOT, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
 const built = fs.existsSync(BINARY);
+// Not built (it needs `npm run build:binary`): skipped, and the summary line says `, N skipped`.
 const describeBinary = built ? describe : describe.skip;
 if (!built) {
   // eslint-disable-next-line no-console
@@ -38,7 +39,7 @@ function cacheEntries(root: string): string[] {
   return fs.readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name));
 }
 
-describeBinary('single binary (dist/volc-secrets)', () => {
+describeBinary(built ? 'single binary (dist/volc-secrets)' : 'single binary (dist/volc-secrets) (SKIPPED: not built; run npm run build:binary)', () => {
   beforeEach(() => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'volc-bin-'));
   });

@@ -105,9 +105,16 @@ describe('the development key pair', () => {
     await expect(start).rejects.toThrow(/development key pair/);
   });
 
-  it('is accepted on loopback', async () => {
+  it('is accepted on loopback, where it signs calls and owns the control API', async () => {
     const handle = await startServer({ host: '127.0.0.1', port: 0, credentials: [DEVELOPMENT_CREDENTIAL] });
-    await handle.close();
+    try {
+      expect(handle.host).toBe('127.0.0.1');
+      const sdk = sdkClient(handle, { credentials: DEVELOPMENT_CREDENTIAL });
+      expect((await sdk.ok('DescribeSecrets', {})).Secrets).toEqual([]);
+      expect(handle.controlCredentials.accessKeyId).toBe(DEVELOPMENT_CREDENTIAL.accessKeyId);
+    } finally {
+      await handle.close();
+    }
   });
 });
 

@@ -202,3 +202,16 @@ describe('settings: flags override the environment, which overrides .env', () =>
     expect(await startedRegion(['--region=cn-equals'])).toEqual({ region: 'cn-equals', db: ':memory:' });
   });
 });
+
+describe('secret keys on the command line', () => {
+  it('--credentials starts the server but warns (without repeating the key) that ps shows it; the environment does not warn', async () => {
+    const credential = generateCredential();
+    const triple = `${credential.accessKeyId}:${credential.secretAccessKey}:${credential.accountId}`;
+    const flagged = await startUntilReady(process.execPath, [CLI, 'serve', '--port', '0', '--db', ':memory:', '--credentials', triple], { cwd: dir, env: env() });
+    const fromFlag = await flagged.stop('SIGTERM');
+    expect(fromFlag.stderr).toMatch(/warning: --credentials puts secret keys on the command line.*VOLC_SECRETS_CREDENTIALS/);
+    expect(fromFlag.stderr).not.toContain(credential.secretAccessKey);
+    const fromEnv = await startUntilReady(process.execPath, [CLI, 'serve', '--port', '0', '--db', ':memory:'], { cwd: dir, env: env({ VOLC_SECRETS_CREDENTIALS: triple }) });
+    expect((await fromEnv.stop('SIGTERM')).stderr).not.toMatch(/command line/);
+  });
+});

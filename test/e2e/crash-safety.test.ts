@@ -6,7 +6,9 @@
  * but nothing else may appear.
  *
  * Durability comes from src/store/database.ts: WAL + synchronous=FULL (an answered commit is in
- * the fsynced WAL). The run is reproducible from its seed: CRASH_SEED=<n> npx jest crash-safety.
+ * the fsynced WAL). Every failure names its seed; CRASH_SEED=<n> npx jest crash-safety replays each
+ * writer's names, actions and values and the kill targets (one generator each), while the exact
+ * moment a kill lands still depends on the OS's scheduling.
  */
 import path from 'node:path';
 import { generateCredential, type Credential } from '../../src/credentials';
@@ -43,8 +45,16 @@ interface ModelSecret {
 
 interface Model {
   secrets: Map<string, ModelSecret>;
-  nextName: number;
   acknowledged: number;
+}
+
+/**
+ * One generator per writer and one for the kill moments, all derived from the run's seed: a writer's
+ * sequence of names, actions and values never depends on how the others were scheduled, so a failing
+ * run replays with the same data (the kill still lands wherever the OS schedules it).
+ */
+function streams(seed: number): { writer: (w: number) => () => number; kills: () => number } {
+  return { writer: (w) => prng(Math.imul(seed + 1, 0x9e3779b1) + w + 1), kills: prng(seed ^ 0x5bd1e995) };
 }
 
 class ServerGone extends Error {}
@@ -72,12 +82,12 @@ function acknowledge(secret: ModelSecret): void {
 }
 
 /** A writer owns its secrets and writes them one call at a time, so each secret's order is known. */
-async function runWriter(writer: number, sdk: SdkClient, model: Model, rand: () => number): Promise<void> {
+async function runWriter(writer: number, sdk: SdkClient, model: Model, rand: () => number, names: { next: number }): Promise<void> {
   for (let n = 0; ; n++) {
     const mine = [...model.secrets.values()].filter((s) => s.writer === writer && s.values.length > 0 && s.values.length < MAX_VERSIONS_PER_SECRET);
     try {
       if (mine.length === 0 || rand() < 0.25) {
-        const name = `w${writer}-s${model.nextName++}`;
+        const name = `w${writer}-s${names.next++}`;
         const secret: ModelSecret = { name, writer, values: [], pending: makeValue(rand, name, n), verifiedIds: [] };
         model.secrets.set(name, secret);
         await write(sdk, 'CreateSecret', { SecretName: name, SecretType: 'Generic', SecretValue: secret.pending });
@@ -158,10 +168,13 @@ describe('crash safety (SIGKILL during writes, restart on the same file)', () =>
 
   it(`keeps every acknowledged write over ${KILLS} SIGKILLs`, async () => {
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
-    const rand = prng(seed);
+    const { writer: writerStream, kills: rand } = streams(seed);
+    // each writer keeps its generator and its name counter across rounds
+    const writerRands = Array.from({ length: WRITERS }, (_, w) => writerStream(w));
+    const writerNames = Array.from({ length: WRITERS }, () => ({ next: 0 }));
     const credentials: Credential = generateCredential('2100000099');
     const db = path.join(tmp.dir, 'crash.db');
-    const model: Model = { secrets: new Map(), nextName: 0, acknowledged: 0 };
+    const model: Model = { secrets: new Map(), acknowledged: 0 };
     const killedDuringWrites: number[] = [];
     let running: ServerProcess | undefined;
     try {
@@ -172,7 +185,7 @@ describe('crash safety (SIGKILL during writes, restart on the same file)', () =>
         await verify(sdk, model, false);
 
         const before = model.acknowledged;
-        const writers = Array.from({ length: WRITERS }, (_, w) => runWriter(w, sdk, model, rand));
+        const writers = Array.from({ length: WRITERS }, (_, w) => runWriter(w, sdk, model, writerRands[w], writerNames[w]));
         // kill at a random moment of the load: wait for a random number of acknowledged writes, then a random extra delay
         const target = before + 5 + Math.floor(rand() * 60);
         let stopped = false;
@@ -192,12 +205,13 @@ describe('crash safety (SIGKILL during writes, restart on the same file)', () =>
         last.child.kill('SIGTERM');
         await last.exited;
       }
+      expect(killedDuringWrites).toHaveLength(KILLS);
+      expect(killedDuringWrites.every((n) => n >= 5)).toBe(true);
+      expect(model.secrets.size).toBeGreaterThan(0);
     } catch (e) {
       running?.child.kill('SIGKILL');
-      throw new Error(`crash-safety failed with CRASH_SEED=${seed}: ${e instanceof Error ? e.stack : String(e)}`);
+      // every failure names the seed that replays it
+      throw new Error(`crash-safety failed with CRASH_SEED=${seed} (replay: CRASH_SEED=${seed} npx jest crash-safety): ${e instanceof Error ? e.stack : String(e)}`);
     }
-    expect(killedDuringWrites).toHaveLength(KILLS);
-    expect(killedDuringWrites.every((n) => n >= 5)).toBe(true);
-    expect(model.secrets.size).toBeGreaterThan(0);
   }, 120_000);
 });

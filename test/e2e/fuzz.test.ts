@@ -370,7 +370,18 @@ describe('hostile input (property-based)', () => {
   let t: TestServer;
   let state = '';
   let backup: Record<string, string> = {};
+  /** handler calls per Action, counted on the server's side (the in-process action table) */
+  const handled = new Map<string, number>();
+  /** true only while a fuzz request is in flight: the set-up and the snapshots' own calls do not count */
+  let counting = false;
   beforeAll(async () => {
+    for (const action of ACTIONS) {
+      const original = action.handle;
+      jest.spyOn(action, 'handle').mockImplementation((ctx, params) => {
+        if (counting) handled.set(action.name, (handled.get(action.name) ?? 0) + 1);
+        return original.call(action, ctx, params);
+      });
+    }
     t = await startTestServer({ sweepSeconds: 3600 });
     for (const name of SEEDED) {
       await t.sdk.ok('CreateSecret', { SecretName: name, SecretType: 'Generic', SecretValue: `${name}-v1`, Description: 'seeded' });
@@ -382,11 +393,15 @@ describe('hostile input (property-based)', () => {
     await t.sdk.ok('ScheduleSecretDeletion', { SecretName: 'fz-gone', ForceDelete: true });
     state = await snapshot(t);
   });
-  afterAll(() => t.handle.close());
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await t.handle.close();
+  });
 
   const property = (arbitrary: fc.Arbitrary<FuzzRequest>) =>
     fc.asyncProperty(arbitrary, async (r) => {
-      const answer = await send(t, r);
+      counting = true;
+      const answer = await send(t, r).finally(() => (counting = false));
       const { refused } = checkAnswer(answer);
       tally(r, answer, refused);
       await healthy(t);
@@ -410,5 +425,11 @@ describe('hostile input (property-based)', () => {
   it('every Action was reached with a valid signature (the generator covers the whole action table)', () => {
     const reached = new Set(fc.sample(structuredRequest, { seed: SEED, numRuns: RUNS }).filter((r) => r.signing === 'good').map((r) => r.query[0][1]));
     for (const name of ACTION_NAMES) expect(reached).toContain(name);
+  });
+
+  it("every Action's handler was called by the runs above, counted on the server's side (past signature and validation)", () => {
+    const counts = Object.fromEntries(ACTION_NAMES.map((name) => [name, handled.get(name) ?? 0]));
+    if (process.env.FUZZ_REPORT) process.stdout.write(`handler calls: ${JSON.stringify(counts)}\n`);
+    for (const name of ACTION_NAMES) expect({ name, reached: counts[name] > 0 }).toEqual({ name, reached: true });
   });
 });

@@ -251,11 +251,24 @@ describe('the development key pair off loopback', () => {
     expect(res.stdout).not.toMatch(/ready/);
   });
 
-  it('configured credentials may listen off loopback; the development pair is fine on loopback', async () => {
-    const wide = await startServer({ host: '0.0.0.0', credentials: [generateCredential()] });
-    await wide.close();
+  it('configured credentials may listen off loopback; the development pair is fine on loopback (both answer a signed call)', async () => {
+    const configured = generateCredential();
+    const wide = await startServer({ host: '0.0.0.0', credentials: [configured] });
+    try {
+      expect(wide.host).toBe('0.0.0.0');
+      // reached through loopback, which 0.0.0.0 includes
+      const sdk = sdkClient({ port: wide.port }, { credentials: configured });
+      expect((await sdk.ok('DescribeSecrets', {})).Secrets).toEqual([]);
+    } finally {
+      await wide.close();
+    }
     const local = await startServer({ host: '127.0.0.1', credentials: [DEVELOPMENT_CREDENTIAL] });
-    await local.close();
+    try {
+      expect(local.credentials.accessKeyId).toBe(DEVELOPMENT_CREDENTIAL.accessKeyId);
+      expect((await sdkClient(local, { credentials: DEVELOPMENT_CREDENTIAL }).ok('DescribeSecrets', {})).Secrets).toEqual([]);
+    } finally {
+      await local.close();
+    }
   });
 });
 

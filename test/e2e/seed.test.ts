@@ -232,7 +232,7 @@ secrets:
       title: 'bad YAML syntax',
       ext: 'yaml',
       text: VALID_FIRST + '  - name: broken\n    value: "yaml-secret-value\n',
-      says: ['not valid YAML: Missing closing "quote (line 8, column 1)'],
+      says: ['not valid YAML: missing char (line 8, column 1)'],
       hides: ['yaml-secret-value'],
     },
     {
@@ -241,6 +241,20 @@ secrets:
       text: '{"secrets": [{"name": "fine-one", "value": "json-secret-value"},\n {"name": "x" "value": "json-secret-2"}]}',
       says: ['not valid JSON', 'line 2'],
       hides: ['json-secret-value', 'json-secret-2'],
+    },
+    {
+      title: 'JSON that V8 would quote around an unexpected token (only line and column are given)',
+      ext: 'json',
+      text: '{"secrets": [{"name": "fine-one", "value": "quoted-secret-value", "x": tru}]}',
+      says: ['not valid JSON: an unexpected character'],
+      hides: ['quoted-secret-value', 'tru', '"x"'],
+    },
+    {
+      title: 'a name with ESC, CR and a newline forging a ready line (escaped, one line)',
+      ext: 'json',
+      text: '{"secrets": [{"name": "\\u001b[2K\\rvolc-secrets ready: http://127.0.0.1:1\\n", "value": "t"}]}',
+      says: ['secrets[0] (\\u001b[2K\\u000dvolc-secrets ready: http://127.0.0.1:1\\u000a): name must be'],
+      hides: ['\u001b', '\r', '\n'],
     },
     { title: 'an unknown top-level key', ext: 'yaml', text: VALID_FIRST + 'secret: []\n', says: ['the document has an unknown field secret', 'known fields: accounts, secrets, faults'] },
     {

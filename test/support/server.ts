@@ -96,6 +96,8 @@ export interface RawRequest {
   signedAt?: number;
   /** false: send unsigned */
   sign?: boolean;
+  /** false: sign without an X-Content-Sha256 header (the canonical request still hashes the body) */
+  signBodyHash?: boolean;
   /** change the request after signing (tampering) */
   tamper?: (r: { query: Array<[string, string]>; body: string; headers: Record<string, string> }) => void;
 }
@@ -127,6 +129,7 @@ export async function rawRequest(handle: ServerHandle, r: RawRequest): Promise<R
       headers,
       body: r.bodyBytes ?? body,
       now: r.signedAt ?? Date.now(),
+      signBodyHash: r.signBodyHash,
     });
   }
   const sent = { query: [...query], body, headers };

@@ -115,6 +115,19 @@ describe('audit log buffering', () => {
     await log.close();
   });
 
+  it('in memory too, unidentified (refused) entries never push out identified ones', async () => {
+    const { store, log } = makeLog({ maxRows: 3, maxRefusedRows: 2, batchSize: 1000 });
+    store.failing = true;
+    log.record(observation('real-1'));
+    log.record(observation('real-2'));
+    for (let i = 1; i <= 50; i++) log.record(observation(`unsigned-${i}`, { accountId: null, accessKeyId: null, errorCode: 'MissingAuthenticationToken' }));
+    await log.flush();
+    store.failing = false;
+    await log.flush();
+    expect(store.written).toEqual(['real-1', 'real-2', 'unsigned-49', 'unsigned-50']);
+    await log.close();
+  });
+
   it('bounds caller-controlled fields, and writes what is left on close (later records are ignored)', async () => {
     const { store, log } = makeLog();
     log.record(observation('long', { action: 'A'.repeat(5000), region: 'r'.repeat(500), method: '' }));

@@ -93,6 +93,22 @@ describe('resolveConfig', () => {
     ]);
   });
 
+  it('marks a credential as control with a fourth field `control`', () => {
+    const config = resolveConfig({ VOLC_SECRETS_CREDENTIALS: `${CRED}:control, AKLTtwo:a:b:c=:2100000002` });
+    expect(config.credentials).toEqual([
+      { accessKeyId: 'AKLTone', secretAccessKey: 'c2VjcmV0LW9uZQ==', accountId: '2100000001', control: true },
+      { accessKeyId: 'AKLTtwo', secretAccessKey: 'a:b:c=', accountId: '2100000002' },
+    ]);
+  });
+
+  it('reads the connection cap, 256 by default, refusing what is not 1 to 65536', () => {
+    expect(resolveConfig({}).maxConnections).toBe(256);
+    expect(resolveConfig({ VOLC_SECRETS_MAX_CONNECTIONS: '32' }).maxConnections).toBe(32);
+    for (const bad of ['0', '-1', 'many', '70000']) {
+      expect(() => resolveConfig({ VOLC_SECRETS_MAX_CONNECTIONS: bad })).toThrow(/VOLC_SECRETS_MAX_CONNECTIONS must be a whole number from 1 to 65536/);
+    }
+  });
+
   it.each([
     ['a pair without account', `AKLTx:${SECRET_IN_BAD_TRIPLE}`, /entry 1 is not AccessKeyId:SecretAccessKey:AccountId/],
     ['an account that is not digits', `AKLTx:${SECRET_IN_BAD_TRIPLE}:acct`, /entry 1 \(AKLTx\): AccountId must be 1-20 digits/],
