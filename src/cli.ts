@@ -13,7 +13,7 @@ import { DEVELOPMENT_CREDENTIAL } from './credentials';
 import { MasterKeyError } from './crypto/master-key';
 import { DatabaseOpenError } from './store/database';
 import { PortInUseError, StartupError, startServer, type ServerHandle } from './server';
-import type { RegionCount } from './store/secret-locations';
+import type { RegionCount } from './store/region-count';
 import { SeedError } from './seed';
 import { runExportCommand } from './seed/export-command';
 import { VERSION } from './version';

@@ -3,6 +3,7 @@
  * The in-process API for test suites and tools.
  */
 export { startServer, StartupError, PortInUseError } from './server';
+export { DatabaseOpenError } from './store/database-open-error';
 export type { ServerHandle, ServerOptions, ServerClock } from './server';
 export type { Credential } from './credentials';
 export { DEVELOPMENT_CREDENTIAL, generateCredential } from './credentials';
@@ -14,7 +15,6 @@ export { LocalControlClient, LocalControlError } from './jest/control-client';
 export type { FaultRuleSpec } from './jest/control-client';
 export type { FaultRule, FaultRuleInput } from './faults/fault-rule';
 export type { AuditEntry, AuditFilter } from './audit/audit-entry';
-export type { SnapshotInfo } from './control/snapshot-shelf';
-export type { RegionCount } from './store/secret-locations';
+export type { ResetReport, SnapshotInfo } from './control/control-reports';
+export type { RegionCount } from './store/region-count';
 export type { LogFormat, LogLevel } from './logger';
-export type { ResetReport } from './control/local-control';

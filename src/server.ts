@@ -30,8 +30,10 @@ import { createLogger, type LogFormat, type LogLevel, type Logger } from './logg
 import { isVolcengineRegion } from './regions';
 import { unknownOptionProblem } from './server-options';
 import { regionMismatchHinter } from './region-hint';
-import { SecretLocations, type RegionCount } from './store/secret-locations';
-import { DatabaseOpenError, MEMORY, openDatabase } from './store/database';
+import { SecretLocations } from './store/secret-locations';
+import type { RegionCount } from './store/region-count';
+import { MEMORY, openDatabase } from './store/database';
+import { DatabaseOpenError } from './store/database-open-error';
 import { KyselyUnitOfWork } from './store/secret-repository';
 import type { Database } from './store/tables';
 import { JsonSchemaShapeChecker } from './validation/secret-shapes';
@@ -41,13 +43,14 @@ import { seedLabel } from './seed/errors';
 import type { AuditEntry, AuditFilter } from './audit/audit-entry';
 import { AuditLog } from './audit/audit-log';
 import { AuditStore } from './audit/audit-store';
-import { LocalControl, type ResetReport } from './control/local-control';
+import { LocalControl } from './control/local-control';
+import type { ResetReport, SnapshotInfo } from './control/control-reports';
 import { mountControlApi } from './control/routes';
-import type { SnapshotInfo } from './control/snapshot-shelf';
 import { FaultRegistry } from './faults/fault-registry';
 import { FaultRuleError, parseFaultRules, type FaultRule, type FaultRuleInput, type FaultRuleSpec } from './faults/fault-rule';
 import { newRequestId } from './http/envelope';
-import { createHuaweiDoor, huaweiProjectsOf, type HuaweiToken } from './huawei';
+import { createHuaweiDoor, huaweiProjectsOf } from './huawei';
+import type { HuaweiToken } from './huawei/tokens';
 import { captureStore, clearSecrets, restoreStore } from './store/store-snapshot';
 
 export interface ServerOptions {

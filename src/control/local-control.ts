@@ -9,13 +9,10 @@ import type { SweepReport } from '../domain/secrets-service';
 import type { FaultRegistry } from '../faults/fault-registry';
 import { ApiError, apiError, invalidParameter } from '../http/error-catalogue';
 import type { StoreSnapshot } from '../store/store-snapshot';
+import type { ResetReport } from './control-reports';
 import { MAX_SNAPSHOTS, SNAPSHOT_NAME_PATTERN, SnapshotShelf, type SnapshotInfo } from './snapshot-shelf';
 
-export interface ResetReport {
-  secretsRemoved: number;
-  auditEntriesRemoved: number;
-  faultsRemoved: number;
-}
+export type { ResetReport } from './control-reports';
 
 export interface ClockState {
   /** the secrets' time, epoch ms */

@@ -3,16 +3,9 @@
  * Taking a snapshot under an existing name replaces it.
  */
 import type { StoreSnapshot } from '../store/store-snapshot';
+import type { SnapshotInfo } from './control-reports';
 
-export interface SnapshotInfo {
-  name: string;
-  /** secrets in the snapshot */
-  secrets: number;
-  /** versions in the snapshot */
-  versions: number;
-  /** wall-clock epoch ms when it was taken */
-  takenAt: number;
-}
+export type { SnapshotInfo } from './control-reports';
 
 export const SNAPSHOT_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 export const MAX_SNAPSHOTS = 64;

@@ -1,8 +1,8 @@
-/** jest globalTeardown: closes the server started by volc-secrets-local/jest/global-setup. */
-import { forgetHandle, startedHandle } from './global-setup';
+/** jest globalTeardown: closes the servers started by volc-secrets-local/jest/global-setup. */
+import { forgetHandle, startedHandles } from './global-setup';
 
 export default async function globalTeardown(): Promise<void> {
-  const handle = startedHandle();
+  const handles = startedHandles();
   forgetHandle();
-  await handle?.close();
+  await Promise.all(handles.map((h) => h.close()));
 }

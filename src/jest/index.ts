@@ -1,31 +1,34 @@
 /**
  * Jest helpers (`volc-secrets-local/jest`). With the globalSetup/globalTeardown pair configured, each
- * test worker finds the server through environment variables; these functions reach it over the
- * local control API.
+ * test worker finds its own server through environment variables; these functions reach it over the
+ * local control API. Loading this module points the file's address variables at the worker's server
+ * (see ./environment), so an SDK configured from the environment talks to it too.
  *
  *   import { resetServer, advanceClock, injectFault, connection } from 'volc-secrets-local/jest';
  *   beforeEach(() => resetServer());
  */
-import { publishedServer, type PublishedServer } from './environment';
+import { adoptWorkerServer, workerServer, type PublishedServer } from './environment';
 import { LocalControlClient, type FaultRuleSpec } from './control-client';
 import { INITIAL_SNAPSHOT } from './global-setup';
 
 export { LocalControlClient, LocalControlError, type FaultRuleSpec } from './control-client';
-export { serverEnvironment, publishedServer, type PublishedServer } from './environment';
+export { serverEnvironment, publishedServer, workerServer, adoptWorkerServer, JEST_SERVERS_VARIABLE, type PublishedServer } from './environment';
 export { default as globalSetup } from './global-setup';
 export { default as globalTeardown } from './global-teardown';
 
-/** Where the server is and how to sign for it: `{url, endpoint, region, credentials}`. */
+adoptWorkerServer();
+
+/** Where this worker's server is and how to sign for it: `{url, endpoint, region, credentials}`. */
 export function connection(): PublishedServer {
-  return publishedServer();
+  return workerServer();
 }
 
 let client: LocalControlClient | undefined;
 let clientFor: string | undefined;
 
-/** The control client for the published server. */
+/** The control client for this worker's server. */
 export function localControl(): LocalControlClient {
-  const s = publishedServer();
+  const s = workerServer();
   if (!client || clientFor !== s.url) {
     client = new LocalControlClient(s.url, s.control ?? s.credentials, s.region);
     clientFor = s.url;
@@ -34,8 +37,8 @@ export function localControl(): LocalControlClient {
 }
 
 /**
- * Puts the server back as globalSetup left it (empty, or with the seed file's secrets), with no audit
- * entries and no fault rules. Call it in beforeEach. (The clock only moves forward: it stays.)
+ * Puts this worker's server back as globalSetup left it (empty, or with the seed file's secrets), with
+ * no audit entries and no fault rules. Call it in beforeEach. (The clock only moves forward: it stays.)
  */
 export async function resetServer(): Promise<void> {
   const control = localControl();

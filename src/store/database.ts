@@ -7,6 +7,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import { MIGRATIONS } from '../../db/migrations';
+import { DatabaseOpenError } from './database-open-error';
 import { StatementCache } from './statement-cache';
 import type { Database } from './tables';
 
@@ -20,7 +21,7 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
-export class DatabaseOpenError extends Error {}
+export { DatabaseOpenError };
 
 /**
  * Native addon override, used by the single binary (src/sea-main.ts): the loaded addon itself, or a

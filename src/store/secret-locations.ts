@@ -3,12 +3,10 @@
  * only; not part of the domain's ports, because nothing in the API crosses a region.
  */
 import type { Kysely } from 'kysely';
+import type { RegionCount } from './region-count';
 import type { Database } from './tables';
 
-export interface RegionCount {
-  region: string;
-  secrets: number;
-}
+export type { RegionCount };
 
 export class SecretLocations {
   constructor(private readonly db: Kysely<Database>) {}
