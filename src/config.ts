@@ -93,6 +93,8 @@ export const KNOWN_VARIABLES: readonly string[] = [
   'VOLC_SECRETS_ACCOUNT_ID',
   'VOLC_SECRETS_CONTROL_ACCESS_KEY_ID',
   'VOLC_SECRETS_CONTROL_SECRET_ACCESS_KEY',
+  // the per-worker servers of the jest fixture
+  'VOLC_SECRETS_JEST_SERVERS',
   // the CI summary reporter
   'VOLC_SECRETS_SUMMARY_FILE',
 ];
