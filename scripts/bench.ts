@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: throughput and latency of signed Actions beside bare node:http and express,
- * start-up times, and reads against 100 / 10,000 / 100,000 stored secrets. Prints one table and
+ * start-up times, reads against 100 / 10,000 / 100,000 stored secrets, and the same server on
+ * PostgreSQL (one and two instances on one database; --pg URL). Prints one table and
  * writes the figures as JSON (scripts/bench-results.json). `npm run bench -- --help` for options.
  */
 import fs from 'node:fs';
 import { HELP, Scratch, parseOptions } from './bench/context';
 import { render, summarise } from './bench/report';
+import { measurePostgres, type PostgresSamples } from './bench/postgres';
 import { measureScale, type ScaleSamples } from './bench/scale';
 import { measureStartup, type StartupSamples } from './bench/startup';
 import { measureThroughput, type ActionSamples } from './bench/throughput';
@@ -18,7 +20,7 @@ async function main(): Promise<number> {
   }
   const log = (line: string) => process.stderr.write(line + '\n');
   const scratch = new Scratch();
-  const samples: { throughput?: ActionSamples[]; startup?: StartupSamples; scale?: ScaleSamples[] } = {};
+  const samples: { throughput?: ActionSamples[]; startup?: StartupSamples; scale?: ScaleSamples[]; postgres?: PostgresSamples } = {};
   const stopAll = () => {
     scratch.remove();
     process.exit(130);
@@ -36,6 +38,10 @@ async function main(): Promise<number> {
     if (options.sections.includes('scale')) {
       log('scale…');
       samples.scale = await measureScale(options, scratch, log);
+    }
+    if (options.sections.includes('postgres')) {
+      log('postgres…');
+      samples.postgres = await measurePostgres(options, scratch, log);
     }
   } finally {
     process.off('SIGINT', stopAll);

@@ -11,7 +11,7 @@ import { parseOptions, UsageError } from './cli/options';
 import { ConfigError, commandLineSecretWarning, readSettings, resolveConfig, type Config, type Overrides } from './config';
 import { DEVELOPMENT_CREDENTIAL } from './credentials';
 import { MasterKeyError } from './crypto/master-key';
-import { DatabaseOpenError } from './store/database';
+import { DatabaseOpenError } from './store/database-open-error';
 import { PortInUseError, StartupError, startServer, type ServerHandle } from './server';
 import type { RegionCount } from './store/region-count';
 import { SeedError } from './seed';
@@ -37,7 +37,9 @@ const SERVE_HELP = `Usage: volc-secrets serve [options]
 Options:
   --host H          address to listen on (VOLC_SECRETS_HOST, default 127.0.0.1)
   --port N          port, 0 picks a free one (VOLC_SECRETS_PORT, default 8970)
-  --db PATH         SQLite file, created if missing, or :memory: (VOLC_SECRETS_DB, default ./data/secrets.db)
+  --db PATH|URL     SQLite file, created if missing, :memory:, or postgres://user:password@host:port/database
+                    (VOLC_SECRETS_DB, default ./data/secrets.db)
+  --db-pool-size N  PostgreSQL connections per server (VOLC_SECRETS_DB_POOL_SIZE, default 10)
   --credentials C   AK:SK:AccountId[:control][,...] (VOLC_SECRETS_CREDENTIALS; prefer the variable:
                     flags show in process lists). :control marks pairs that may call /_local
   --master-key-file F   32-byte base64 master key (VOLC_SECRETS_MASTER_KEY_FILE, default <db>.master-key)
@@ -59,6 +61,7 @@ const SERVE_OPTIONS: Record<string, keyof Overrides> = {
   host: 'host',
   port: 'port',
   db: 'db',
+  'db-pool-size': 'dbPoolSize',
   credentials: 'credentials',
   'master-key-file': 'masterKeyFile',
   'log-level': 'logLevel',
@@ -108,6 +111,7 @@ async function serve(args: string[]): Promise<number> {
       host: config.host,
       port: config.port,
       db: config.db,
+      dbPoolSize: config.dbPoolSize,
       credentials: config.credentials.length > 0 ? config.credentials : [DEVELOPMENT_CREDENTIAL],
       masterKeyFile: config.masterKeyFile,
       logLevel: config.logLevel,

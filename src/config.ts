@@ -9,14 +9,17 @@ import { CredentialFormatError, parseCredentialList, type Credential } from './c
 import { HuaweiTokenFormatError, parseHuaweiTokenList, type HuaweiToken } from './huawei/tokens';
 import { didYouMean } from './did-you-mean';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './logger';
+import { DatabaseLocationError, parseDatabaseLocation } from './store/database-url';
 
 export interface Config {
   /** VOLC_SECRETS_HOST: address to listen on */
   host: string;
   /** VOLC_SECRETS_PORT: port to listen on; 0 picks a free one */
   port: number;
-  /** VOLC_SECRETS_DB: SQLite file, created if missing, or `:memory:` */
+  /** VOLC_SECRETS_DB: SQLite file, created if missing, `:memory:`, or a `postgres://` / `postgresql://` URL */
   db: string;
+  /** VOLC_SECRETS_DB_POOL_SIZE: PostgreSQL connections per server (default 10) */
+  dbPoolSize?: number;
   /**
    * VOLC_SECRETS_CREDENTIALS: `AK:SK:AccountId` triples, a fourth field `:control` marking the pairs
    * that may call the local control API; empty means the development pair (itself a control pair)
@@ -83,6 +86,7 @@ export const KNOWN_VARIABLES: readonly string[] = [
   'VOLC_SECRETS_SEED',
   'VOLC_SECRETS_HUAWEI_TOKENS',
   'VOLC_SECRETS_MAX_CONNECTIONS',
+  'VOLC_SECRETS_DB_POOL_SIZE',
   // the shell client (call, presign)
   'VOLC_SECRETS_PROFILE',
   // published by the jest fixture for the tests it starts; the shell client reads them too
@@ -183,7 +187,7 @@ function integer(name: string, text: string, min: number, max: number): number {
   return Number(text);
 }
 
-export type Overrides = Partial<Record<'host' | 'port' | 'db' | 'credentials' | 'masterKeyFile' | 'logLevel' | 'logFormat' | 'region' | 'seed', string>>;
+export type Overrides = Partial<Record<'host' | 'port' | 'db' | 'dbPoolSize' | 'credentials' | 'masterKeyFile' | 'logLevel' | 'logFormat' | 'region' | 'seed', string>>;
 
 /** Builds the Config from environment-style variables and flag overrides (flags win). */
 export function resolveConfig(env: Record<string, string | undefined>, flags: Overrides = {}): Config {
@@ -214,6 +218,14 @@ export function resolveConfig(env: Record<string, string | undefined>, flags: Ov
       throw e;
     }
   }
+  const db = pick('db', 'VOLC_SECRETS_DB') ?? DEFAULTS.db;
+  try {
+    parseDatabaseLocation(db);
+  } catch (e) {
+    if (e instanceof DatabaseLocationError) throw new ConfigError(`${origin('db', 'VOLC_SECRETS_DB')}: ${e.message}`);
+    throw e;
+  }
+  const poolText = pick('dbPoolSize', 'VOLC_SECRETS_DB_POOL_SIZE');
   const portText = pick('port', 'VOLC_SECRETS_PORT');
   const skewText = env.VOLC_SECRETS_MAX_SKEW_SECONDS;
   const sweepText = env.VOLC_SECRETS_SWEEP_SECONDS;
@@ -223,7 +235,8 @@ export function resolveConfig(env: Record<string, string | undefined>, flags: Ov
   return {
     host: pick('host', 'VOLC_SECRETS_HOST') ?? DEFAULTS.host,
     port: portText === undefined ? DEFAULTS.port : integer(origin('port', 'VOLC_SECRETS_PORT'), portText, 0, 65535),
-    db: pick('db', 'VOLC_SECRETS_DB') ?? DEFAULTS.db,
+    db,
+    dbPoolSize: poolText === undefined ? undefined : integer(origin('dbPoolSize', 'VOLC_SECRETS_DB_POOL_SIZE'), poolText, 2, 1000),
     credentials,
     masterKeyFile: pick('masterKeyFile', 'VOLC_SECRETS_MASTER_KEY_FILE'),
     logLevel,

@@ -9,7 +9,8 @@ import os from 'node:os';
 import * as sea from 'node:sea';
 import { main } from './cli';
 import { loadCachedAddon } from './sea/addon-cache';
-import { DatabaseOpenError, setSqliteNativeBindingLoader } from './store/database';
+import { DatabaseOpenError } from './store/database-open-error';
+import { setSqliteNativeBindingLoader } from './store/sqlite/database';
 import { VERSION } from './version';
 
 /** The asset name given in scripts/build-binary.js. */

@@ -10,6 +10,7 @@ const OPTION_NAMES = {
   host: true,
   port: true,
   db: true,
+  dbPoolSize: true,
   credentials: true,
   masterKeyFile: true,
   logLevel: true,

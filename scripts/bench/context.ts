@@ -11,8 +11,8 @@ import type { Scope } from '../../src/domain/types';
 import { spawnServer, type ServerProcess } from './processes';
 import { REGION } from './requests';
 
-export type Section = 'throughput' | 'startup' | 'scale';
-export const SECTIONS: readonly Section[] = ['throughput', 'startup', 'scale'];
+export type Section = 'throughput' | 'startup' | 'scale' | 'postgres';
+export const SECTIONS: readonly Section[] = ['throughput', 'startup', 'scale', 'postgres'];
 
 export interface BenchOptions {
   /** seconds per measured cell */
@@ -31,6 +31,8 @@ export interface BenchOptions {
   /** where the JSON results go */
   output: string;
   quick: boolean;
+  /** an administrative PostgreSQL URL for the postgres section (databases are created and dropped on it) */
+  postgresUrl?: string;
 }
 
 const HELP = `npm run bench [-- options]
@@ -40,7 +42,9 @@ const HELP = `npm run bench [-- options]
   --rounds N         alternating rounds per Action (BENCH_ROUNDS, default 3)
   --sizes A,B,C      store sizes of the scale cells (BENCH_SIZES, default 100,10000,100000)
   --starts N         process starts of each kind (BENCH_STARTS, default 7)
-  --only S,...       sections to run: throughput, startup, scale (default all)
+  --only S,...       sections to run: throughput, startup, scale, postgres (default all)
+  --pg URL           PostgreSQL cluster for the postgres section, an administrative URL such as
+                     postgres://postgres@127.0.0.1:5432/postgres (BENCH_PG; the section is skipped without it)
   --output FILE      JSON results (default scripts/bench-results.json)`;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions | 'help' {
@@ -83,6 +87,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     sections: sections as Section[],
     output: pick('output', 'BENCH_OUTPUT') ?? path.resolve(__dirname, '../../../scripts/bench-results.json'),
     quick,
+    postgresUrl: pick('pg', 'BENCH_PG'),
   };
 }
 

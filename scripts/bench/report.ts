@@ -8,6 +8,7 @@ import { median } from './load';
 import type { ScaleAction, ScaleSamples } from './scale';
 import { SCALE_ACTIONS } from './scale';
 import type { StartupSamples } from './startup';
+import { POSTGRES_ACTIONS, POSTGRES_KINDS, POSTGRES_SCALE_ACTIONS, type PostgresKind, type PostgresSamples } from './postgres';
 import type { ActionSamples, Cell, ServerKind } from './throughput';
 import { SERVER_KINDS } from './throughput';
 
@@ -49,8 +50,17 @@ export interface Summary {
     /** p50 at the largest size ÷ p50 at the smallest */
     p50LargestToSmallest: Record<ScaleAction, number>;
   };
+  postgres?: {
+    actions: Array<{
+      action: string;
+      figures: Record<PostgresKind, Figures>;
+      /** PostgreSQL ÷ SQLite and ÷ the baselines: throughput (higher is better) */
+      ratios: { rpsToSqlite: number; pairRpsToSqlite: number; pairRpsToSingle: number; rpsToNode: number; rpsToExpress: number };
+    }>;
+    sizes: Array<{ size: number; seedSeconds: number; figures: Record<(typeof POSTGRES_SCALE_ACTIONS)[number], Figures> }>;
+  };
   targets: Target[];
-  samples: { throughput?: ActionSamples[]; startup?: StartupSamples; scale?: ScaleSamples[] };
+  samples: { throughput?: ActionSamples[]; startup?: StartupSamples; scale?: ScaleSamples[]; postgres?: PostgresSamples };
 }
 
 export function machine(): Summary['machine'] {
@@ -64,7 +74,7 @@ export function machine(): Summary['machine'] {
   };
 }
 
-function figures(cells: readonly Cell[]): Figures {
+export function figures(cells: readonly Cell[]): Figures {
   return {
     rps: median(cells.map((c) => c.rps)),
     p50: median(cells.map((c) => c.p50)),
@@ -74,7 +84,7 @@ function figures(cells: readonly Cell[]): Figures {
   };
 }
 
-const fmt = {
+export const fmt = {
   rps: (n: number) => Math.round(n).toLocaleString('en-US'),
   ms: (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1)),
   ratio: (n: number) => `${n.toFixed(2)}×`,
@@ -84,7 +94,7 @@ const fmt = {
 
 export function summarise(
   options: BenchOptions,
-  samples: { throughput?: ActionSamples[]; startup?: StartupSamples; scale?: ScaleSamples[] },
+  samples: { throughput?: ActionSamples[]; startup?: StartupSamples; scale?: ScaleSamples[]; postgres?: PostgresSamples },
 ): Summary {
   const summary: Summary = { machine: machine(), options, finishedAt: new Date().toISOString(), targets: [], samples };
 
@@ -169,10 +179,79 @@ export function summarise(
       });
     }
   }
+  if (samples.postgres) summarisePostgres(summary, samples.postgres);
   return summary;
 }
 
-function table(headers: string[], rows: string[][]): string {
+function summarisePostgres(summary: Summary, pg: PostgresSamples): void {
+  const actions = pg.actions.map((a) => {
+    const f = Object.fromEntries(POSTGRES_KINDS.map((k) => [k, figures(a.cells[k])])) as Record<PostgresKind, Figures>;
+    return {
+      action: a.action,
+      figures: f,
+      ratios: {
+        rpsToSqlite: f.postgres.rps / f.sqlite.rps,
+        pairRpsToSqlite: f['postgres×2'].rps / f.sqlite.rps,
+        pairRpsToSingle: f['postgres×2'].rps / f.postgres.rps,
+        rpsToNode: f.postgres.rps / f.node.rps,
+        rpsToExpress: f.postgres.rps / f.express.rps,
+      },
+    };
+  });
+  const sizes = pg.scale.map((s) => ({
+    size: s.size,
+    seedSeconds: s.seedSeconds,
+    figures: Object.fromEntries(POSTGRES_SCALE_ACTIONS.map((a) => [a, figures(s.cells[a])])) as Record<(typeof POSTGRES_SCALE_ACTIONS)[number], Figures>,
+  }));
+  summary.postgres = { actions, sizes };
+  if (sizes.length >= 2) {
+    const first = sizes[0];
+    const last = sizes[sizes.length - 1];
+    for (const a of POSTGRES_SCALE_ACTIONS) {
+      const ratio = last.figures[a].p50 / first.figures[a].p50;
+      summary.targets.push({
+        name: `PostgreSQL: ${a} latency at ${last.size.toLocaleString('en-US')} secrets`,
+        goal: `≤ 1.2× at ${first.size.toLocaleString('en-US')}`,
+        measured: `${fmt.ratio(ratio)} (p50 ${fmt.ms(last.figures[a].p50)} vs ${fmt.ms(first.figures[a].p50)} ms)`,
+        met: ratio <= 1.2,
+      });
+    }
+  }
+}
+
+function renderPostgres(pg: NonNullable<Summary['postgres']>): string[] {
+  const rows: string[][] = [];
+  for (const a of pg.actions) {
+    for (const kind of POSTGRES_KINDS) {
+      const f = a.figures[kind];
+      const r = a.ratios;
+      const ratio =
+        kind === 'postgres'
+          ? `${fmt.ratio(r.rpsToSqlite)} SQLite, ${fmt.ratio(r.rpsToNode)} node, ${fmt.ratio(r.rpsToExpress)} express`
+          : kind === 'postgres×2'
+            ? `${fmt.ratio(r.pairRpsToSqlite)} SQLite, ${fmt.ratio(r.pairRpsToSingle)} one server`
+            : '';
+      rows.push([kind === POSTGRES_KINDS[0] ? a.action : '', kind, fmt.rps(f.rps), fmt.ms(f.p50), fmt.ms(f.p99), fmt.us(f.cpuUs), fmt.mib(f.peakRssMiB), ratio]);
+    }
+  }
+  const scaleRows: string[][] = [];
+  for (const s of pg.sizes) {
+    for (const a of POSTGRES_SCALE_ACTIONS) {
+      const f = s.figures[a];
+      scaleRows.push([a === POSTGRES_SCALE_ACTIONS[0] ? s.size.toLocaleString('en-US') : '', a, fmt.rps(f.rps), fmt.ms(f.p50), fmt.ms(f.p99), fmt.us(f.cpuUs)]);
+    }
+  }
+  return [
+    '',
+    'PostgreSQL (postgres×2: two servers on one database, half the connections each; CPU is both servers\' per request)',
+    table(['Action', 'server', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'peak RSS MiB', 'req/s ÷'], rows),
+    '',
+    'PostgreSQL scale (one server)',
+    table(['secrets', 'Action', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req'], scaleRows),
+  ];
+}
+
+export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
   return [line(headers), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map(line)].join('\n');
@@ -249,6 +328,7 @@ export function render(summary: Summary): string {
       `p50 largest ÷ smallest: ${SCALE_ACTIONS.map((a) => `${a} ${fmt.ratio(r[a])}`).join(', ')}`,
     );
   }
+  if (summary.postgres) out.push(...renderPostgres(summary.postgres));
   if (summary.targets.length > 0) {
     out.push('', 'Targets', table(['target', 'goal', 'measured', 'met'], summary.targets.map((t) => [t.name, t.goal, t.measured, t.met ? 'yes' : 'NO'])));
   }

@@ -5,7 +5,7 @@
  * replayed in rotation; writes that must be unique (CreateSecret names) are signed as they go.
  */
 import type { Credential } from '../../src/credentials';
-import { signRequest } from '../../src/http/signature';
+import { signRequest } from '../../src/signing/signature';
 
 export const API_VERSION = '2021-02-18';
 export const REGION = 'cn-beijing';

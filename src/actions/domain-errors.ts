@@ -13,7 +13,7 @@ import {
   VersionNameConflictError,
   type DomainField,
 } from '../domain/errors';
-import { ApiError, apiError, invalidParameter } from '../http/error-catalogue';
+import { ApiError, apiError, invalidParameter } from '../error-catalogue';
 
 export const VOLCENGINE_PARAMETER: Readonly<Record<DomainField, string>> = {
   name: 'SecretName',

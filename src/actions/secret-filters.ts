@@ -7,7 +7,7 @@
 import { own } from '../lookup';
 import type { SecretListFilter } from '../domain/ports';
 import { ROTATION_STATES, SECRET_STATES, SECRET_TYPES } from '../domain/types';
-import { invalidParameter, type ApiError } from '../http/error-catalogue';
+import { invalidParameter, type ApiError } from '../error-catalogue';
 
 type Apply = (filter: SecretListFilter, values: string[]) => ApiError | null;
 

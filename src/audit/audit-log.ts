@@ -34,8 +34,9 @@ export interface AuditLogOptions {
 /** Request fields come from the caller: bound them so a hostile request cannot bloat the table. */
 const FIELD_LIMITS = { method: 16, accessKeyId: 128, accountId: 64, region: 64, action: 128, version: 32, secretName: 128, errorCode: 64 } as const;
 
+/** Bounded, and without U+0000 (PostgreSQL cannot store it in text; one such entry would fail its whole batch). */
 function bounded(value: string | null, limit: number): string | null {
-  return value === null ? null : value.slice(0, limit);
+  return value === null ? null : value.slice(0, limit).replace(/\u0000/g, '\ufffd');
 }
 
 export class AuditLog {

@@ -1,6 +1,6 @@
 /**
  * A small client of the Volcengine API for the shell (`volc-secrets call`, `presign`): it signs with
- * the same functions the server verifies with (src/http/signature.ts), as the official SDKs sign.
+ * the same functions the server verifies with (src/signing/signature.ts), as the official SDKs sign.
  */
 import {
   ALGORITHM,
@@ -12,7 +12,7 @@ import {
   signRequest,
   signatureHex,
   stringToSign,
-} from '../http/signature';
+} from '../signing/signature';
 
 export const SERVICE = 'kms';
 export const API_VERSION = '2021-02-18';

@@ -5,7 +5,7 @@
  */
 import { record } from '../lookup';
 import { isRepresentableTime } from '../domain/clock';
-import { apiError, invalidParameter } from '../http/error-catalogue';
+import { apiError, invalidParameter } from '../error-catalogue';
 import { parseDuration } from './duration';
 
 type Value = string | number | boolean | null;

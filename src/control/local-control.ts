@@ -7,7 +7,7 @@ import type { AuditLog } from '../audit/audit-log';
 import { representable } from '../domain/clock';
 import type { SweepReport } from '../domain/secrets-service';
 import type { FaultRegistry } from '../faults/fault-registry';
-import { ApiError, apiError, invalidParameter } from '../http/error-catalogue';
+import { ApiError, apiError, invalidParameter } from '../error-catalogue';
 import type { StoreSnapshot } from '../store/store-snapshot';
 import type { ResetReport } from './control-reports';
 import { MAX_SNAPSHOTS, SNAPSHOT_NAME_PATTERN, SnapshotShelf, type SnapshotInfo } from './snapshot-shelf';

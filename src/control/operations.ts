@@ -7,7 +7,7 @@ import { MAX_AUDIT_LIMIT } from '../audit/audit-entry';
 import { LATEST_TIME_MS, representable } from '../domain/clock';
 import { FaultRuleError, type FaultRuleInput } from '../faults/fault-rule';
 import { MAX_DURATION_MS } from './duration';
-import { apiError, invalidParameter, isErrorCode } from '../http/error-catalogue';
+import { apiError, invalidParameter, isErrorCode } from '../error-catalogue';
 import type { ControlParams } from './control-params';
 import type { LocalControl } from './local-control';
 

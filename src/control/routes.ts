@@ -8,7 +8,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Authenticator, PendingAuthentication } from '../http/authenticate';
 import { errorEnvelope, newRequestId, successEnvelope, type EnvelopeContext } from '../http/envelope';
-import { ApiError, apiError } from '../http/error-catalogue';
+import { ApiError, apiError } from '../error-catalogue';
 import { readSignedBody, toWireHead } from '../http/app';
 import { ControlParams } from './control-params';
 import type { LocalControl } from './local-control';

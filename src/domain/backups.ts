@@ -57,7 +57,7 @@ export class SecretBackups {
   async backup(scope: Scope, name: string): Promise<SealedBackup> {
     const { secrets, uow } = this.deps;
     return uow.run(async (repo) => {
-      const secret = secrets.requireActive(await secrets.load(repo, scope, name));
+      const secret = secrets.steps.requireActive(await secrets.steps.load(repo, scope, name));
       const versions = await repo.allVersions(secret.id);
       const { accountId, region, trn: _trn, deleteAt: _d, stateBeforeDeletion: _s, ...meta } = secret;
       const document: BackupDocument = {
@@ -66,7 +66,7 @@ export class SecretBackups {
         region,
         secret: meta,
         versions: versions.map((v) => {
-          const opened = secrets.openVersion(secret, v);
+          const opened = secrets.steps.openVersion(secret, v);
           return { id: v.id, name: v.name, stage: v.stage, sequence: v.sequence, createdAt: v.createdAt, kind: v.kind, value: opened.value.bytes.toString('base64') };
         }),
       };
@@ -86,7 +86,7 @@ export class SecretBackups {
     const { secrets, uow, ids, clock, cipher } = this.deps;
     return uow.run(async (repo) => {
       const meta = document.secret;
-      await secrets.claimName(repo, scope, meta.name, meta.projectName);
+      await secrets.steps.claimName(repo, scope, meta.name, meta.projectName);
       const id = (await repo.secretIdInUse(meta.id)) ? ids.secretId() : meta.id;
       const secret: Secret = {
         ...meta,

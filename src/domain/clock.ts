@@ -46,10 +46,23 @@ export class AdjustableClock implements Clock {
   }
 
   advance(ms: number): number {
-    if (!Number.isFinite(ms) || ms < 0) throw new ClockRangeError('the clock only moves forward: advance(ms) needs ms >= 0');
-    if (this.now() + ms > LATEST_TIME_MS) throw new ClockRangeError('the clock cannot move past 9999-12-31T23:59:59.999Z');
+    this.checkAdvance(ms);
     this.offsetMs += ms;
     return this.now();
+  }
+
+  /** Throws ClockRangeError unless `advance(ms)` may be made now (forward, and not past 9999). */
+  checkAdvance(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new ClockRangeError('the clock only moves forward: advance(ms) needs ms >= 0');
+    if (this.now() + ms > LATEST_TIME_MS) throw new ClockRangeError('the clock cannot move past 9999-12-31T23:59:59.999Z');
+  }
+
+  /**
+   * Moves the offset up to `offsetMs` if it is behind (never back): another server sharing the
+   * database advanced the clock, and this one follows.
+   */
+  catchUp(offsetMs: number): void {
+    if (Number.isFinite(offsetMs) && offsetMs > this.offsetMs) this.offsetMs = offsetMs;
   }
 
   get offset(): number {

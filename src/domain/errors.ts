@@ -82,6 +82,17 @@ export class StoreBusyError extends DomainError {
   }
 }
 
+/**
+ * The store cannot be reached (a lost connection, a database restarting). Nothing was acknowledged;
+ * trying again later can succeed, and the server reconnects by itself.
+ */
+export class StoreUnavailableError extends StoreBusyError {
+  constructor() {
+    super();
+    this.message = 'the store is unavailable';
+  }
+}
+
 /** A backup that belongs to another account: refused without saying more. */
 export class ForeignBackupError extends DomainError {
   constructor() {

@@ -79,7 +79,7 @@ export class SecretSeeder {
       for (const [i, { entry, secret }] of built.entries()) {
         const [first, ...later] = entry.versions;
         try {
-          await secrets.insertNew(repo, secret, first.value, first.name ?? null);
+          await secrets.steps.insertNew(repo, secret, first.value, first.name ?? null);
         } catch (e) {
           if (e instanceof NameConflictError) {
             report.kept.push(i);
@@ -88,7 +88,7 @@ export class SecretSeeder {
           throw e instanceof DomainError ? new SeedEntryError(i, null, e) : e;
         }
         for (const version of later) {
-          await secrets.addVersion(repo, secret, version.value, version.name ?? null, secret.createdAt);
+          await secrets.steps.addVersion(repo, secret, version.value, version.name ?? null, secret.createdAt);
         }
         report.created.push(secret);
       }
@@ -104,8 +104,8 @@ export class SecretSeeder {
     if (first === undefined) throw new SeedEntryError(i, null, new InvalidInputError('value', 'is required.'));
     const limit = SECRET_TYPE_RULES[entry.type].versionLimit;
     if (versions.length > limit) throw new SeedEntryError(i, null, new TooManyVersionsError(limit));
-    const secret = attribute(i, 0, () => secrets.newSecret(scope, { ...input, value: first.value }));
-    later.forEach((version, v) => attribute(i, v + 1, () => secrets.checkValueShape(entry.type, version.value, secret.extendedConfig)));
+    const secret = attribute(i, 0, () => secrets.steps.newSecret(scope, { ...input, value: first.value }));
+    later.forEach((version, v) => attribute(i, v + 1, () => secrets.steps.checkValueShape(entry.type, version.value, secret.extendedConfig)));
     const names = new Map<string, number>();
     versions.forEach((version, v) => {
       if (version.name === undefined) return;

@@ -6,11 +6,17 @@
  * consumed). Deciding is synchronous, before any waiting, so two concurrent calls can never both take
  * the last unit of a `count` rule.
  */
-import type { BeforeAction } from '../http/dispatcher';
-import type { ApiError } from '../http/error-catalogue';
+import type { ApiError } from '../error-catalogue';
 import { ANY_ACTION, parseFaultRule, type FaultRule, type FaultRuleInput, type FaultRuleSpec } from './fault-rule';
 import { injectedError, type InterruptedCall } from './injectable-errors';
 import { randomSeed, seededRandom, type RandomSource } from './random';
+
+/** A call as the dispatcher sees it once authenticated and routed (structurally its BeforeAction's argument). */
+export interface FaultCall {
+  caller: { accessKeyId: string };
+  action: string;
+  secretName: string | null;
+}
 
 interface ActiveRule {
   rule: FaultRule;
@@ -93,7 +99,7 @@ export class FaultRegistry {
   }
 
   /** The dispatcher hook: waits the decided delay, then answers the decided error (or lets the call pass). */
-  readonly beforeAction: BeforeAction = async ({ caller, action, secretName }) => {
+  readonly beforeAction = async ({ caller, action, secretName }: FaultCall): Promise<ApiError | null> => {
     const decision = this.decide({ action, secretName, accessKeyId: caller.accessKeyId });
     if (!decision) return null;
     if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));

@@ -3,7 +3,7 @@
  * call it interrupts. Only errors a real client can meet from the cloud on an authenticated call:
  * throttling, flow control, outages, permission and signature refusals, a vanished secret.
  */
-import { apiError, type ApiError, type ErrorCode } from '../http/error-catalogue';
+import { apiError, type ApiError, type ErrorCode } from '../error-catalogue';
 
 export interface InterruptedCall {
   action: string;

@@ -8,7 +8,7 @@ import type { PendingAuthentication, WireHead, WireRequest } from './authenticat
 import { announcesBody, readBody } from './body-reader';
 import type { DispatchRecord, Dispatcher } from './dispatcher';
 import { errorEnvelope, newRequestId } from './envelope';
-import { ApiError, apiError, invalidParameter } from './error-catalogue';
+import { ApiError, apiError, invalidParameter } from '../error-catalogue';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /**

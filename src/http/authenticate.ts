@@ -4,7 +4,7 @@
  */
 import { own, record } from '../lookup';
 import type { CredentialRegistry } from '../credentials';
-import { ApiError, apiError, invalidParameter } from './error-catalogue';
+import { ApiError, apiError, invalidParameter } from '../error-catalogue';
 import {
   EMPTY_BODY_SHA256,
   canonicalRequest,
@@ -19,7 +19,7 @@ import {
   signaturesEqual,
   stringToSign,
   type QueryPairs,
-} from './signature';
+} from '../signing/signature';
 
 export const SERVICE_NAME = 'kms';
 const REGION_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;

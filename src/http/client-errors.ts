@@ -8,7 +8,7 @@ import { own } from '../lookup';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { errorEnvelope, newRequestId } from './envelope';
-import { ApiError, apiError, invalidParameter } from './error-catalogue';
+import { ApiError, apiError, invalidParameter } from '../error-catalogue';
 
 /**
  * Request line + headers. Large enough for the largest legal GET (a 30720-byte SecretValue

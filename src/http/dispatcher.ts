@@ -10,7 +10,7 @@ import { DomainError } from '../domain/errors';
 import { describeSchemaError, schemaById, validatorFor } from '../validation/schemas';
 import { AuthenticationError, type Authenticator, type Caller, type PendingAuthentication, type WireHead, type WireRequest } from './authenticate';
 import { errorEnvelope, successEnvelope, type EnvelopeContext } from './envelope';
-import { ApiError, apiError, invalidParameter } from './error-catalogue';
+import { ApiError, apiError, invalidParameter } from '../error-catalogue';
 import { checkParameterCount, coerceTextParams, pairsToParams, parseBody, type Params } from './params';
 
 export interface DispatchRecord {

@@ -3,7 +3,7 @@
  * ResponseMetadata.Error (and no Result) on failure.
  */
 import { randomBytes } from 'node:crypto';
-import type { ApiError } from './error-catalogue';
+import type { ApiError } from '../error-catalogue';
 
 export const SERVICE = 'kms';
 

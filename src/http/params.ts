@@ -6,8 +6,8 @@
  */
 import { own, record } from '../lookup';
 import type { JsonSchema } from '../validation/schemas';
-import { ApiError, invalidParameter } from './error-catalogue';
-import type { QueryPairs } from './signature';
+import { ApiError, invalidParameter } from '../error-catalogue';
+import type { QueryPairs } from '../signing/signature';
 
 export type Params = Record<string, unknown>;
 

@@ -9,7 +9,7 @@
 import { own, record } from '../lookup';
 import type { CredentialRegistry } from '../credentials';
 import type { Scope } from '../domain/types';
-import { parseXDate, sha256Hex, signaturesEqual, type QueryPairs } from '../http/signature';
+import { parseXDate, sha256Hex, signaturesEqual, type QueryPairs } from '../signing/signature';
 import { huaweiError } from './error-catalogue';
 import {
   huaweiCanonicalQuery,

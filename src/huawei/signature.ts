@@ -10,7 +10,7 @@
  * payload hash is X-Sdk-Content-Sha256 when sent (UNSIGNED-PAYLOAD for non-JSON bodies).
  */
 import { createHmac } from 'node:crypto';
-import { formatXDate, sha256Hex, uriEncode, type QueryPairs } from '../http/signature';
+import { formatXDate, sha256Hex, uriEncode, type QueryPairs } from '../signing/signature';
 
 export const HUAWEI_ALGORITHM = 'SDK-HMAC-SHA256';
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';

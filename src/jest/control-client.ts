@@ -5,7 +5,7 @@
  */
 import type { Credential } from '../credentials';
 import type { FaultRuleInput } from '../faults/fault-rule';
-import { signRequest } from '../http/signature';
+import { signRequest } from '../signing/signature';
 
 /** A fault rule as users write it (the shape seed files, the control API and `handle.faults.add` take). */
 export type FaultRuleSpec = FaultRuleInput;

@@ -18,6 +18,7 @@
  */
 import { generateCredential } from '../credentials';
 import { startServer, type ServerHandle, type ServerOptions } from '../server';
+import { parseDatabaseLocation } from '../store/database-url';
 import { JEST_SERVERS_VARIABLE, serverEnvironment, type PublishedServer } from './environment';
 
 interface GlobalConfigLike {
@@ -42,13 +43,23 @@ function serverCount(globalConfig: GlobalConfigLike | undefined): number {
   return Number.isInteger(n) && n >= 1 ? n : 1;
 }
 
-/** Worker k's options: the same credentials everywhere; a fixed port or a database file gets its own per worker. */
+/**
+ * Worker k's options: the same credentials everywhere; a fixed port or a database gets its own per
+ * worker (a file `<db>.worker-N`; on PostgreSQL the database `<name>_worker_N`, which must exist).
+ */
 function workerOptions(base: ServerOptions, k: number): ServerOptions {
   if (k === 0) return base;
   const options: ServerOptions = { ...base };
   if (base.port) options.port = base.port + k;
-  if (base.db && base.db !== ':memory:') options.db = `${base.db}.worker-${k + 1}`;
+  if (base.db && base.db !== ':memory:') options.db = workerDatabase(base.db, k + 1);
   return options;
+}
+
+function workerDatabase(db: string, n: number): string {
+  if (parseDatabaseLocation(db).kind === 'sqlite') return `${db}.worker-${n}`;
+  const url = new URL(db);
+  url.pathname = `${url.pathname}_worker_${n}`;
+  return url.toString();
 }
 
 function published(handle: ServerHandle): PublishedServer {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseOptions, UsageError } from '../cli/options';
 import { ConfigError, readSettings, resolveConfig } from '../config';
 import { MasterKeyError } from '../crypto/master-key';
-import { DatabaseOpenError } from '../store/database';
+import { DatabaseOpenError } from '../store/database-open-error';
 import { ExportError, exportSeed, formatSeed } from './export';
 import { formatByExtension, type SeedFormat } from './parse';
 
@@ -18,7 +18,7 @@ Writes the stored secrets as a seed document (the format of serve --seed). A ser
 running on the same database: the export reads one consistent snapshot and writes nothing.
 
 Options:
-  --db PATH              SQLite file to read (VOLC_SECRETS_DB, default ./data/secrets.db)
+  --db PATH|URL          SQLite file or postgres:// URL to read (VOLC_SECRETS_DB, default ./data/secrets.db)
   --master-key-file F    master key (VOLC_SECRETS_MASTER_KEY_FILE, default <db>.master-key);
                          read only with --include-values
   --format json|yaml     output format (default: from the --output extension, else json)

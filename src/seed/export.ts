@@ -9,7 +9,7 @@ import { defaultMasterKeyPath, masterKeyCheck, readMasterKeyFile } from '../cryp
 import { systemClock } from '../domain/clock';
 import { DEFAULT_PROJECT, SecretsService } from '../domain/secrets-service';
 import type { Secret, StoredVersion } from '../domain/types';
-import { openReadOnlyStore, type StoreView } from '../store/read-only';
+import { openReadOnlyStore, type ReadOnlyStore, type StoreView } from '../store/read-only';
 import { JsonSchemaShapeChecker } from '../validation/secret-shapes';
 import type { SeedDocument, SeedSecretEntry, SeedValue, SeedVersionEntry } from './document';
 import type { SeedFormat } from './parse';
@@ -32,13 +32,25 @@ export class ExportError extends Error {}
 
 const PAGE_SIZE = 100;
 
+/** `<db>.master-key` beside a SQLite file; a PostgreSQL database has no "beside". */
+function defaultKeyFile(store: ReadOnlyStore): string {
+  if (store.location.kind === 'postgres') throw new ExportError(`values of a PostgreSQL database need its master key: give --master-key-file`);
+  return defaultMasterKeyPath(store.location.file);
+}
+
 export async function exportSeed(options: ExportOptions): Promise<ExportResult> {
-  const key = options.includeValues ? readMasterKeyFile(options.masterKeyFile ?? defaultMasterKeyPath(options.db)).key : null;
   const store = await openReadOnlyStore(options.db);
+  let key: Buffer | null;
+  try {
+    key = options.includeValues ? readMasterKeyFile(options.masterKeyFile ?? defaultKeyFile(store)).key : null;
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   try {
     return await store.read(async (view) => {
       if (key && (await view.masterKeyCheck()) !== masterKeyCheck(key)) {
-        throw new ExportError(`database ${options.db} was created with a different master key; give the matching --master-key-file`);
+        throw new ExportError(`database ${store.label} was created with a different master key; give the matching --master-key-file`);
       }
       // Only openVersion is used: it is the one place that knows how a value is bound to its secret.
       const secrets = key
@@ -107,7 +119,7 @@ function metadataEntry(s: Secret): SeedSecretEntry {
 }
 
 function versionEntry(secrets: SecretsService, secret: Secret, stored: StoredVersion): SeedVersionEntry {
-  const { value } = secrets.openVersion(secret, stored);
+  const { value } = secrets.steps.openVersion(secret, stored);
   const entry: SeedVersionEntry = stored.name === null ? {} : { name: stored.name };
   if (value.kind === 'binary') entry.binaryValue = value.bytes.toString('base64');
   else entry.value = readableJson(value.bytes.toString('utf8'));

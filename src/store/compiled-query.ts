@@ -3,9 +3,12 @@
  * compiling it to SQL costs more per call than running it against SQLite for the small indexed
  * lookups of the hot path (GetSecretValue, DescribeSecret...), so those are compiled on first use
  * with named slots in place of their values; each execution only fills the slots in. The SQL text
- * stays the same, so the statement cache prepares it once too.
+ * stays the same, so SQLite's statement cache prepares it once too.
+ *
+ * The SQL text depends on the dialect (`?` or `$1`, quoting), so the compiled form is kept per
+ * database (per kysely adapter): one query definition serves SQLite and PostgreSQL alike.
  */
-import type { CompiledQuery, Compilable, Kysely } from 'kysely';
+import type { CompiledQuery, Compilable, DialectAdapter, Kysely } from 'kysely';
 import type { Database } from './tables';
 
 /** A value to be given at execution time, standing in the built query where the value goes. */
@@ -16,8 +19,13 @@ class Slot<P> {
 /** Gives a slot typed as the value it stands for, so the builder type-checks as with a real value. */
 export type SlotOf<P> = <K extends keyof P>(name: K) => P[K];
 
+interface Compiled<P, R> {
+  query: CompiledQuery<R>;
+  sources: ReadonlyArray<Slot<P> | { constant: unknown }>;
+}
+
 export class PrecompiledQuery<P extends object, R> {
-  private compiled: { query: CompiledQuery<R>; sources: ReadonlyArray<Slot<P> | { constant: unknown }> } | null = null;
+  private readonly compiled = new WeakMap<DialectAdapter, Compiled<P, R>>();
 
   /** `build` must use `slot(name)` for every value that changes between executions. */
   constructor(private readonly build: (db: Kysely<Database>, slot: SlotOf<P>) => Compilable<R>) {}
@@ -33,13 +41,17 @@ export class PrecompiledQuery<P extends object, R> {
     return (await this.execute(db, params))[0];
   }
 
-  private compile(db: Kysely<Database>) {
-    if (!this.compiled) {
+  /** The SQL text and where each parameter comes from, as this database's dialect writes them. */
+  compile(db: Kysely<Database>): Compiled<P, R> {
+    const adapter = db.getExecutor().adapter;
+    let compiled = this.compiled.get(adapter);
+    if (!compiled) {
       const slot = <K extends keyof P>(name: K): P[K] => new Slot<P>(name) as unknown as P[K];
       const query = this.build(db, slot).compile();
       const sources = query.parameters.map((p) => (p instanceof Slot ? (p as Slot<P>) : { constant: p }));
-      this.compiled = { query, sources };
+      compiled = { query, sources };
+      this.compiled.set(adapter, compiled);
     }
-    return this.compiled;
+    return compiled;
   }
 }

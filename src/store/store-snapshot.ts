@@ -1,9 +1,10 @@
 /**
  * A copy of every secret and version row, taken in one read transaction and put back in one write
  * transaction. Values stay as stored (encrypted under the same master key); works the same on a
- * file and on `:memory:`. The audit log and store_meta are not part of it.
+ * file, on `:memory:` and on PostgreSQL. The audit log and store_meta are not part of it. The
+ * dialect's store decides which transaction these run in (PostgreSQL's takes the write lock).
  */
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import type { Database, SecretVersionsTable, SecretsTable } from './tables';
 
 export interface StoreSnapshot {
@@ -11,7 +12,7 @@ export interface StoreSnapshot {
   versions: ReadonlyArray<Selectable<SecretVersionsTable>>;
 }
 
-/** Rows per INSERT: secrets have 21 columns, well below SQLite's bound-parameter limit at this size. */
+/** Rows per INSERT: secrets have 21 columns, well below both databases' bound-parameter limits at this size. */
 const ROWS_PER_STATEMENT = 200;
 
 function chunks<T>(rows: readonly T[]): T[][] {
@@ -20,30 +21,22 @@ function chunks<T>(rows: readonly T[]): T[][] {
   return out;
 }
 
-export async function captureStore(db: Kysely<Database>): Promise<StoreSnapshot> {
-  return db.transaction().execute(async (trx) => {
-    const secrets = await trx.selectFrom('secrets').selectAll().orderBy('id').execute();
-    const versions = await trx.selectFrom('secret_versions').selectAll().orderBy('secret_id').orderBy('sequence').execute();
-    return { secrets, versions };
-  });
+export async function captureRows(trx: Transaction<Database>): Promise<StoreSnapshot> {
+  const secrets = await trx.selectFrom('secrets').selectAll().orderBy('id').execute();
+  const versions = await trx.selectFrom('secret_versions').selectAll().orderBy('secret_id').orderBy('sequence').execute();
+  return { secrets, versions };
 }
 
-async function deleteSecrets(trx: Transaction<Database>): Promise<number> {
+/** Removes every secret and version; returns how many secrets there were. */
+export async function deleteAllSecrets(trx: Transaction<Database>): Promise<number> {
   await trx.deleteFrom('secret_versions').execute();
   const result = await trx.deleteFrom('secrets').executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
-/** Replaces every secret and version with the snapshot's, atomically. */
-export async function restoreStore(db: Kysely<Database>, snapshot: StoreSnapshot): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await deleteSecrets(trx);
-    for (const rows of chunks(snapshot.secrets)) await trx.insertInto('secrets').values(rows).execute();
-    for (const rows of chunks(snapshot.versions)) await trx.insertInto('secret_versions').values(rows).execute();
-  });
-}
-
-/** Removes every secret and version; returns how many secrets there were. */
-export async function clearSecrets(db: Kysely<Database>): Promise<number> {
-  return db.transaction().execute(deleteSecrets);
+/** Replaces every secret and version with the snapshot's (inside the caller's transaction). */
+export async function replaceRows(trx: Transaction<Database>, snapshot: StoreSnapshot): Promise<void> {
+  await deleteAllSecrets(trx);
+  for (const rows of chunks(snapshot.secrets)) await trx.insertInto('secrets').values(rows).execute();
+  for (const rows of chunks(snapshot.versions)) await trx.insertInto('secret_versions').values(rows).execute();
 }

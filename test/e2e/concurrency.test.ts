@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { generateCredential } from '../../src/credentials';
-import { signRequest } from '../../src/http/signature';
+import { signRequest } from '../../src/signing/signature';
 import { GENERIC_VERSION_LIMIT } from '../../src/domain/secret-types';
 import { sdkClient, startTestServer, type SdkClient, type TestServer } from '../support/server';
 import { spawnServer, tempDir } from '../support/process-server';

@@ -11,8 +11,8 @@
  */
 import fc from 'fast-check';
 import { ACTIONS } from '../../src/actions';
-import { ERROR_CATALOGUE, isErrorCode } from '../../src/http/error-catalogue';
-import { signRequest } from '../../src/http/signature';
+import { ERROR_CATALOGUE, isErrorCode } from '../../src/error-catalogue';
+import { signRequest } from '../../src/signing/signature';
 import { schemaById } from '../../src/validation/schemas';
 import { startTestServer, VERSION, type TestServer } from '../support/server';
 

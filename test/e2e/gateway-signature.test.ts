@@ -15,7 +15,7 @@ import {
   signRequest,
   signatureHex,
   stringToSign,
-} from '../../src/http/signature';
+} from '../../src/signing/signature';
 import type { Credential } from '../../src/credentials';
 import { actionQuery, sdkClient, startTestServer, VERSION, type RawResponse, type TestServer } from '../support/server';
 

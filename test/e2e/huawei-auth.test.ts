@@ -5,7 +5,7 @@
  * always a Huawei error body, never a Volcengine envelope.
  */
 import { PassThrough } from 'node:stream';
-import { formatXDate } from '../../src/http/signature';
+import { formatXDate } from '../../src/signing/signature';
 import { generateCredential } from '../../src';
 import { actionQuery } from '../support/server';
 import { huaweiFetch, huaweiSdk, officialSignature, rawHttp, startHuaweiTestServer, type HuaweiTestServer } from '../support/huawei';

@@ -4,7 +4,7 @@
  * to send a whole request; and a request Node cannot parse. A refused request changes nothing.
  */
 import net from 'node:net';
-import { signRequest } from '../../src/http/signature';
+import { signRequest } from '../../src/signing/signature';
 import { actionQuery, startTestServer, type Envelope, type TestServer } from '../support/server';
 
 /** Sends raw bytes, optionally leaving the request unfinished; resolves with what came back when the server closed. */

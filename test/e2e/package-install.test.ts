@@ -45,7 +45,7 @@ describe('the packed tarball', () => {
     const unexpected = list.filter(
       (f) =>
         !/^dist\/src\/.+\.(js|d\.ts)$/.test(f) &&
-        !/^dist\/db\/migrations\/[\w-]+\.js$/.test(f) &&
+        !/^dist\/db\/migrations\/(sqlite\/|postgres\/)?[\w-]+\.js$/.test(f) &&
         !/^dist\/schemas\/.+\.json$/.test(f) &&
         !/^dist\/console\/(index\.html|console\.js|console\.css)$/.test(f) &&
         !['dist/volc-secrets.js', 'dist/package.json', 'package.json', 'README.md', 'LICENSE', '.env.example'].includes(f),

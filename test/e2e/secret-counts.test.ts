@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
-import * as m0001 from '../../db/migrations/0001_secrets';
-import * as m0002 from '../../db/migrations/0002_audit_log';
+import * as m0001 from '../../db/migrations/sqlite/0001_secrets';
+import * as m0002 from '../../db/migrations/sqlite/0002_audit_log';
 import { sdkClient, startTestServer, type TestServer } from '../support/server';
 
 const DAY_MS = 86_400_000;

@@ -4,7 +4,7 @@
  * message; the public development key pair is refused off loopback; a master key file readable by
  * group or others is warned about; and every Action is isolated by account and by region.
  *
- * (Signature comparison is constant-time by construction: src/http/signature.ts signaturesEqual
+ * (Signature comparison is constant-time by construction: src/signing/signature.ts signaturesEqual
  * compares equal-length buffers with crypto.timingSafeEqual. Reviewed, not timed.)
  */
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { Writable } from 'node:stream';
 import { startServer, StartupError } from '../../src';
 import { DEVELOPMENT_CREDENTIAL, generateCredential, type Credential } from '../../src/credentials';
 import { ACTIONS } from '../../src/actions';
-import { formatXDate } from '../../src/http/signature';
+import { formatXDate } from '../../src/signing/signature';
 import { actionQuery, sdkClient, startTestServer, type Envelope, type SdkClient, type TestServer } from '../support/server';
 import { CLI, spawnServer, tempDir } from '../support/process-server';
 

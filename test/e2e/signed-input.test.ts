@@ -11,7 +11,7 @@ import {
   formatXDate,
   signatureHex,
   stringToSign,
-} from '../../src/http/signature';
+} from '../../src/signing/signature';
 import type { Credential } from '../../src/credentials';
 import { officialSignature, rawHttp, startHuaweiTestServer } from '../support/huawei';
 import { actionQuery, startTestServer, type Envelope, type TestServer } from '../support/server';

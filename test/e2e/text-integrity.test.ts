@@ -55,4 +55,31 @@ describe('text integrity of stored values', () => {
     expect(res.body.ResponseMetadata.Error!.Message).toMatch(/^The request parameter SecretValue is invalid\. It is not valid percent-encoded UTF-8\./);
     expect(await exists('text-form')).toBe(false);
   });
+
+  describe('U+0000 (NUL): refused in stored text, harmless in lookups, on SQLite and PostgreSQL alike', () => {
+    it('refuses it in a Description or an ExtendedConfig, naming the parameter; a value may hold it', async () => {
+      for (const [params, parameter] of [
+        [{ SecretName: 'text-nul-d', SecretType: 'Generic', SecretValue: 'v', Description: 'a\u0000b' }, 'Description'],
+        [{ SecretName: 'text-nul-e', SecretType: 'Generic', SecretValue: 'v', ExtendedConfig: 'x\u0000' }, 'ExtendedConfig'],
+      ] as const) {
+        const e = await t.sdk.fail('CreateSecret', params);
+        expect(e).toMatchObject({ Code: 'InvalidParameter', Message: `The request parameter ${parameter} is invalid. It must not contain the NUL character (U+0000).` });
+        expect(await exists(params.SecretName)).toBe(false);
+      }
+      await t.sdk.ok('CreateSecret', { SecretName: 'text-nul-v', SecretType: 'Generic', SecretValue: 'a\u0000b' });
+      expect((await t.sdk.ok('GetSecretValue', { SecretName: 'text-nul-v' })).SecretValue).toBe('a\u0000b');
+      const e = await t.sdk.fail('UpdateSecret', { SecretName: 'text-nul-v', Description: '\u0000' });
+      expect(e.Message).toBe('The request parameter Description is invalid. It must not contain the NUL character (U+0000).');
+    });
+
+    it('a lookup or a filter holding it finds nothing instead of failing', async () => {
+      expect((await t.sdk.fail('GetSecretValue', { SecretName: 'text-nul-v', VersionID: 'a\u0000' })).Code).toBe('Not Found');
+      expect((await t.sdk.fail('GetSecretValue', { SecretName: 'text-nul-v', VersionName: 'ab\u0000' })).Code).toMatch(/^(Not Found|InvalidParameter)$/);
+      const page = await t.sdk.ok('DescribeSecrets', { Filters: JSON.stringify([{ Key: 'Description', Values: ['\u0000'] }]) });
+      expect(page.PageInfo.TotalCount).toBe(0);
+      // and the audit log, which records the request, keeps working
+      await t.handle.audit.flush();
+      expect(await t.handle.audit.count()).toBeGreaterThan(0);
+    });
+  });
 });

@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import { generateCredential } from '../../src';
-import { signRequest } from '../../src/http/signature';
+import { signRequest } from '../../src/signing/signature';
 import { startHuaweiTestServer } from '../support/huawei';
 import { actionQuery, startTestServer, type TestServer } from '../support/server';
 

@@ -38,7 +38,7 @@ export function requireBuiltCli(): void {
 }
 
 export function credentialText(c: Credential): string {
-  return `${c.accessKeyId}:${c.secretAccessKey}:${c.accountId}`;
+  return `${c.accessKeyId}:${c.secretAccessKey}:${c.accountId}${c.control ? ':control' : ''}`;
 }
 
 /** Starts `serve` on a free port and resolves once it printed its ready line. */

@@ -3,9 +3,10 @@
  * official @volcengine/openapi package. Our own signer is used only for raw/negative requests.
  */
 import { Service } from '@volcengine/openapi';
-import { signRequest } from '../../src/http/signature';
+import { signRequest } from '../../src/signing/signature';
 import { startServer, type ServerHandle, type ServerOptions } from '../../src';
 import type { Credential } from '../../src/credentials';
+import { defaultTestDatabase } from './test-database';
 
 export const VERSION = '2021-02-18';
 
@@ -75,8 +76,28 @@ export interface TestServer {
   raw: (req: RawRequest) => Promise<RawResponse>;
 }
 
+/**
+ * A server in this process. Without `db` it is in memory, or, with VOLC_SECRETS_TEST_DB set, on a
+ * PostgreSQL database of its own (see test-database.ts) that is dropped when it closes.
+ */
 export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
-  const handle = await startServer(options);
+  let handle: ServerHandle;
+  if (options.db === undefined) {
+    const database = await defaultTestDatabase();
+    try {
+      handle = await startServer({ ...options, db: database.db, masterKeyFile: options.masterKeyFile ?? database.masterKeyFile });
+    } catch (e) {
+      await database.drop();
+      throw e;
+    }
+    const close = handle.close;
+    handle.close = async () => {
+      await close();
+      await database.drop();
+    };
+  } else {
+    handle = await startServer(options);
+  }
   return { handle, sdk: sdkClient(handle, { credentials: handle.credentials }), raw: (r) => rawRequest(handle, r) };
 }
 

@@ -5,12 +5,12 @@
  */
 import fc from 'fast-check';
 import { Authenticator } from '../../src/http/authenticate';
-import { ApiError } from '../../src/http/error-catalogue';
+import { ApiError } from '../../src/error-catalogue';
 import { CredentialRegistry } from '../../src/credentials';
 import { HuaweiAuthenticator } from '../../src/huawei/authenticate';
 import { HuaweiError } from '../../src/huawei/error-catalogue';
 import { HuaweiProjects } from '../../src/huawei/tokens';
-import { formatXDate } from '../../src/http/signature';
+import { formatXDate } from '../../src/signing/signature';
 
 const AK = 'AKLTfuzz';
 const registry = new CredentialRegistry([{ accessKeyId: AK, secretAccessKey: 'c2VjcmV0', accountId: '2100000001' }]);

@@ -2,7 +2,7 @@ import { FaultRegistry } from '../../src/faults/fault-registry';
 import { FaultRuleError, parseFaultRule, parseFaultRules } from '../../src/faults/fault-rule';
 import { INJECTABLE_ERROR_CODES } from '../../src/faults/injectable-errors';
 import { seededRandom } from '../../src/faults/random';
-import { ERROR_CATALOGUE } from '../../src/http/error-catalogue';
+import { ERROR_CATALOGUE } from '../../src/error-catalogue';
 
 const call = (action: string, secretName: string | null = null) => ({ action, secretName, accessKeyId: 'AKTEST' });
 

@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { PrecompiledQuery } from '../../src/store/compiled-query';
-import { StatementCache } from '../../src/store/statement-cache';
+import { StatementCache } from '../../src/store/sqlite/statement-cache';
 import type { Database } from '../../src/store/tables';
 
 function openMemory() {

@@ -5,9 +5,9 @@
  */
 import Signer from '@volcengine/openapi/lib/base/sign';
 import { Authenticator } from '../../src/http/authenticate';
-import { ApiError } from '../../src/http/error-catalogue';
+import { ApiError } from '../../src/error-catalogue';
 import { CredentialRegistry } from '../../src/credentials';
-import { canonicalRequest, EMPTY_BODY_SHA256 } from '../../src/http/signature';
+import { canonicalRequest, EMPTY_BODY_SHA256 } from '../../src/signing/signature';
 
 const AK = 'AKLTexample';
 const SK = 'c2VjcmV0S2V5RXhhbXBsZQ==';

@@ -9,8 +9,8 @@ import type { SecretRepository, UnitOfWork } from '../../src/domain/ports';
 import { SecretSeeder, type SeedSecret } from '../../src/domain/seeding';
 import { SecretsService } from '../../src/domain/secrets-service';
 import { textValue } from '../../src/domain/types';
-import { openDatabase, type OpenedDatabase } from '../../src/store/database';
-import { KyselyUnitOfWork } from '../../src/store/secret-repository';
+import { openDatabase, type OpenedDatabase } from '../../src/store/sqlite/database';
+import { SqliteUnitOfWork } from '../../src/store/sqlite/unit-of-work';
 import { JsonSchemaShapeChecker } from '../../src/validation/secret-shapes';
 
 const scope = { accountId: '2100000001', region: 'cn-beijing' };
@@ -47,7 +47,7 @@ describe('SecretSeeder', () => {
   let secrets: SecretsService;
   beforeEach(async () => {
     opened = await openDatabase(':memory:');
-    uow = new KyselyUnitOfWork(opened.db);
+    uow = new SqliteUnitOfWork(opened.db);
     const ids = { secretId: randomUUID, versionId: randomUUID };
     secrets = new SecretsService({ uow, cipher: new EnvelopeCipher(randomBytes(32)), clock: new AdjustableClock(), ids, shapes: new JsonSchemaShapeChecker() });
   });

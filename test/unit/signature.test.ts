@@ -3,7 +3,7 @@
  * The Python and Go SDKs cannot run here, so these vectors are how we stay compatible with them.
  */
 import { Authenticator } from '../../src/http/authenticate';
-import { ApiError } from '../../src/http/error-catalogue';
+import { ApiError } from '../../src/error-catalogue';
 import { CredentialRegistry } from '../../src/credentials';
 import {
   canonicalQueryString,
@@ -15,7 +15,7 @@ import {
   signatureHex,
   stringToSign,
   uriEncode,
-} from '../../src/http/signature';
+} from '../../src/signing/signature';
 
 const AK = 'AKLTexample';
 const SK = 'c2VjcmV0S2V5RXhhbXBsZQ==';

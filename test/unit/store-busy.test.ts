@@ -10,8 +10,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { toApiError } from '../../src/actions/domain-errors';
 import { StoreBusyError } from '../../src/domain/errors';
 import { toHuaweiError } from '../../src/huawei/domain-errors';
-import { openDatabase, type OpenedDatabase } from '../../src/store/database';
-import { KyselyUnitOfWork } from '../../src/store/secret-repository';
+import { openDatabase, type OpenedDatabase } from '../../src/store/sqlite/database';
+import { SqliteUnitOfWork } from '../../src/store/sqlite/unit-of-work';
 
 describe('a unit of work while another connection holds the write lock', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'volc-busy-'));
@@ -34,7 +34,7 @@ describe('a unit of work while another connection holds the write lock', () => {
     let ran = false;
     try {
       await expect(
-        new KyselyUnitOfWork(opened.db).run(async () => {
+        new SqliteUnitOfWork(opened.db).run(async () => {
           ran = true;
         }),
       ).rejects.toBeInstanceOf(StoreBusyError);
@@ -45,11 +45,11 @@ describe('a unit of work while another connection holds the write lock', () => {
   });
 
   it('runs once the lock is free again', async () => {
-    await expect(new KyselyUnitOfWork(opened.db).run(async (repo) => repo.secretIdInUse('x'))).resolves.toBe(false);
+    await expect(new SqliteUnitOfWork(opened.db).run(async (repo) => repo.secretIdInUse('x'))).resolves.toBe(false);
   });
 
   it('takes the lock up front: a commit by another connection between its read and its write does not fail it', async () => {
-    const uow = new KyselyUnitOfWork(opened.db);
+    const uow = new SqliteUnitOfWork(opened.db);
     const result = await uow.run(async (repo) => {
       await repo.secretIdInUse('x'); // a read first
       // another connection wants to write now: it must wait for us (it gives up quickly here)

@@ -9,8 +9,8 @@ import { AdjustableClock } from '../../src/domain/clock';
 import { SweepFailedError, UnrotatableValueError } from '../../src/domain/errors';
 import { SecretsService } from '../../src/domain/secrets-service';
 import { textValue, type Scope } from '../../src/domain/types';
-import { openDatabase, type OpenedDatabase } from '../../src/store/database';
-import { KyselyUnitOfWork } from '../../src/store/secret-repository';
+import { openDatabase, type OpenedDatabase } from '../../src/store/sqlite/database';
+import { SqliteUnitOfWork } from '../../src/store/sqlite/unit-of-work';
 import { JsonSchemaShapeChecker } from '../../src/validation/secret-shapes';
 
 const DAY_MS = 86_400_000;
@@ -30,12 +30,12 @@ describe('sweeper with an unrotatable secret', () => {
   let opened: OpenedDatabase;
   let clock: AdjustableClock;
   let secrets: SecretsService;
-  let uow: KyselyUnitOfWork;
+  let uow: SqliteUnitOfWork;
 
   beforeEach(async () => {
     opened = await openDatabase(':memory:');
     clock = new AdjustableClock();
-    uow = new KyselyUnitOfWork(opened.db);
+    uow = new SqliteUnitOfWork(opened.db);
     secrets = new SecretsService({
       uow,
       cipher: new EnvelopeCipher(randomBytes(32)),
@@ -48,7 +48,7 @@ describe('sweeper with an unrotatable secret', () => {
 
   async function plantBrokenValue(name: string): Promise<string> {
     const broken = await secrets.create(scope, iam(name));
-    await uow.run((repo) => secrets.addVersion(repo, broken, textValue(SECRET_TEXT), null, clock.now()));
+    await uow.run((repo) => secrets.steps.addVersion(repo, broken, textValue(SECRET_TEXT), null, clock.now()));
     return broken.trn;
   }
 

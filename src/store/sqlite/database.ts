@@ -6,12 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
-import { MIGRATIONS } from '../../db/migrations';
-import { DatabaseOpenError } from './database-open-error';
+import { SQLITE_MIGRATIONS } from '../../../db/migrations';
+import { DatabaseOpenError } from '../database-open-error';
+import { MEMORY } from '../database-url';
 import { StatementCache } from './statement-cache';
-import type { Database } from './tables';
+import type { Database } from '../tables';
 
-export const MEMORY = ':memory:';
+export { MEMORY };
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
@@ -21,7 +22,6 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
-export { DatabaseOpenError };
 
 /**
  * Native addon override, used by the single binary (src/sea-main.ts): the loaded addon itself, or a
@@ -117,7 +117,7 @@ export function openSqlite(file: string): BetterSqlite3.Database {
 
 class StaticMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { ...MIGRATIONS };
+    return { ...SQLITE_MIGRATIONS };
   }
 }
 

@@ -2,7 +2,9 @@
  * Volcengine V4-style HMAC-SHA256 request signing, as pure functions.
  *
  * The same functions verify incoming requests (http/authenticate.ts) and sign requests in our
- * own negative-case tests, so the algorithm lives in exactly one place. See
+ * own negative-case tests, so the algorithm lives in exactly one place; the Huawei door's verifier
+ * (huawei/signature.ts, huawei/authenticate.ts) builds on the same primitives (hashing, RFC 3986
+ * encoding, X-Date, constant-time comparison) rather than on anything inside http/. See
  * ../shared/reference/volcengine-signing.md for what each official SDK sends.
  */
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';

@@ -3,7 +3,7 @@
  * DescribeSecrets page does not count 100,000 rows to report its TotalCount. Triggers rather than
  * bookkeeping in the repository: every writer keeps the count right (snapshot restore, reset, a
  * second connection), and a count never drifts from the rows it counts. The trigger bodies are
- * SQLite's dialect (another database would need its own trigger definitions).
+ * SQLite's dialect; db/migrations/postgres/0003_secret_counts.ts is the PostgreSQL version.
  *
  * Also an index for the page of one project, newest first.
  */
