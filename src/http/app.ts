@@ -21,7 +21,7 @@ export const UNDECLARED_HASH_BODY_BYTES = 64 * 1024;
 const SOME_BODY = Buffer.from([0]);
 
 export interface RequestObserver {
-  (record: DispatchRecord & { durationMs: number; method: string }): void;
+  (record: DispatchRecord & { durationMs: number; method: string; path: string }): void;
 }
 
 export interface AppOptions {
@@ -117,7 +117,7 @@ export function createApp(options: AppOptions): express.Express {
       const body = await readSignedBody(req, res, pending, declared ? MAX_BODY_BYTES : UNDECLARED_HASH_BODY_BYTES);
       const result = await options.dispatcher.dispatch({ ...head, body }, requestId, authentication);
       res.status(result.status).json(result.body);
-      options.observe?.({ ...result.record, method: req.method, durationMs: performance.now() - started });
+      options.observe?.({ ...result.record, method: req.method, path: req.path, durationMs: performance.now() - started });
     } catch (e) {
       next(e);
     }
@@ -144,6 +144,7 @@ export function createApp(options: AppOptions): express.Express {
       status: error.status,
       errorCode: error.code,
       method: req.method,
+      path: req.path,
       durationMs: 0,
     });
   });
