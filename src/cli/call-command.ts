@@ -43,9 +43,8 @@ Prints a presigned URL for the call (query-string signature), for curl or a brow
 
 Options:
   Name=Value         a parameter of the call
-  --expires S        X-Expires in seconds, 1 to 604800 (default 300). The server, like a
-                     header signature, accepts the URL while its X-Date is within
-                     VOLC_SECRETS_MAX_SKEW_SECONDS (900) of the real time.
+  --expires S        X-Expires in seconds, 1 to 604800 (default 300): the server accepts
+                     the URL until X-Date + S, then answers 400 InvalidTimestamp.
 ${TARGET_OPTIONS}`;
 
 const TARGET_VALUES = ['endpoint', 'region', 'profile', 'api-version'] as const;

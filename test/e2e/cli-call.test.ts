@@ -135,6 +135,17 @@ describe('volc-secrets presign', () => {
     expect(((await refused.json()) as { ResponseMetadata: { Error: { Code: string } } }).ResponseMetadata.Error.Code).toBe('SignatureDoesNotMatch');
   });
 
+  it('prints a URL that the server refuses once --expires has passed', async () => {
+    const r = await volc(['presign', 'GetSecretValue', 'SecretName=cli-db', '--expires', '1']);
+    expect(r.code).toBe(0);
+    const url = r.stdout.trim();
+    // X-Date has a resolution of one second: two seconds later the URL is past X-Date + 1 s whatever the rounding
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const refused = await fetch(url);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { ResponseMetadata: { Error: { Code: string } } }).ResponseMetadata.Error.Code).toBe('InvalidTimestamp');
+  });
+
   it('refuses a bad --expires', async () => {
     const r = await volc(['presign', 'GetSecretValue', '--expires', '0']);
     expect(r.code).toBe(2);
