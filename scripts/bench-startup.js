@@ -34,13 +34,13 @@ function startOnce(command, args, env, cwd) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
     let err = '';
-    child.stderr.on('data', (d) => (err += d));
+    child.stdout.resume();
     child.once('exit', (code) => reject(new Error(`${command} exited (${code}) before healthy: ${err}`)));
-    child.stdout.on('data', async (d) => {
-      out += d;
-      const m = /ready: http:\/\/[^\s]+:(\d+)/.exec(out);
+    // the ready line is written to stderr
+    child.stderr.on('data', async (d) => {
+      err += d;
+      const m = /ready: http:\/\/[^\s]+:(\d+)/.exec(err);
       if (!m || child.measured) return;
       child.measured = true;
       await healthy(Number(m[1]));

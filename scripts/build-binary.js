@@ -6,7 +6,8 @@
  *   1. esbuild bundles src/sea-main.ts and everything it imports into one CommonJS file (schemas,
  *      migrations and package.json are imported statically, so they are inside);
  *   2. `node --experimental-sea-config` turns it into a SEA blob, with better-sqlite3's native addon
- *      as an asset (src/sea/addon-cache.ts writes it to a cache file and loads it at start);
+ *      as an asset (src/sea/addon-cache.ts writes it to a cache file and loads it at start), and the
+ *      web console's files (scripts/build-console.js) as assets served from memory;
  *   3. postject injects the blob into a copy of this node executable;
  *   4. the result is renamed into place, so a failed build never leaves a half-made binary behind.
  *
@@ -17,6 +18,7 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { NODE_BUNDLE } = require('./esbuild-options');
+const { buildConsole } = require('./build-console');
 
 const ROOT = path.resolve(__dirname, '..');
 const WORK = path.join(ROOT, 'dist', 'sea');
@@ -24,6 +26,8 @@ const WORK = path.join(ROOT, 'dist', 'sea');
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 /** Must match SQLITE_ADDON_ASSET in src/sea-main.ts. */
 const ADDON_ASSET = 'better_sqlite3.node';
+/** Must match CONSOLE_ASSET_PREFIX in src/http/console.ts. */
+const CONSOLE_ASSET_PREFIX = 'console/';
 
 function outputPath() {
   const i = process.argv.indexOf('--out');
@@ -57,7 +61,13 @@ function addonPath() {
   return file;
 }
 
-function seaBlob(mainFile) {
+/** The web console's files (built fresh), as SEA assets under CONSOLE_ASSET_PREFIX. */
+function consoleAssets() {
+  const built = buildConsole({ quiet: true });
+  return Object.fromEntries(built.files.map((name) => [CONSOLE_ASSET_PREFIX + name, path.join(built.dir, name)]));
+}
+
+function seaBlob(mainFile, extraAssets) {
   const blob = path.join(WORK, 'sea-prep.blob');
   const config = path.join(WORK, 'sea-config.json');
   fs.writeFileSync(
@@ -69,7 +79,7 @@ function seaBlob(mainFile) {
         disableExperimentalSEAWarning: true,
         // V8 code cache of the bundle: start-up parses less
         useCodeCache: true,
-        assets: { [ADDON_ASSET]: addonPath() },
+        assets: { [ADDON_ASSET]: addonPath(), ...extraAssets },
       },
       null,
       2,
@@ -121,7 +131,8 @@ async function build() {
   const started = Date.now();
   fs.mkdirSync(WORK, { recursive: true });
   const mainFile = step('bundle', bundle);
-  const blob = step('sea blob', () => seaBlob(mainFile));
+  const assets = step('console assets', consoleAssets);
+  const blob = step('sea blob', () => seaBlob(mainFile, assets));
   const temp = `${out}.${process.pid}.tmp`;
   try {
     await step('inject', () => injectInto(temp, blob));

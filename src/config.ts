@@ -1,12 +1,14 @@
 /**
  * One typed configuration, with every option documented once. Sources, weakest first: built-in
- * defaults, a `.env` file in the working directory, the process environment, command-line flags.
+ * defaults, a `.env` file in the working directory (read by dotenv), the process environment,
+ * command-line flags (read by util.parseArgs in src/cli/options.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { CredentialFormatError, parseCredentialList, type Credential } from './credentials';
 import { HuaweiTokenFormatError, parseHuaweiTokenList, type HuaweiToken } from './huawei/tokens';
-import { LOG_LEVELS, type LogLevel } from './logger';
+import { didYouMean } from './did-you-mean';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './logger';
 import { DatabaseLocationError, parseDatabaseLocation } from './store/database-url';
 
 export interface Config {
@@ -27,6 +29,8 @@ export interface Config {
   masterKeyFile?: string;
   /** VOLC_SECRETS_LOG_LEVEL: error, warn, info, debug or silent */
   logLevel: LogLevel;
+  /** VOLC_SECRETS_LOG_FORMAT: auto (readable lines on a terminal, JSON lines otherwise), json or text */
+  logFormat: LogFormat;
   /** VOLC_SECRETS_REGION: the region shown in hints and examples (requests may use any region) */
   region: string;
   /** VOLC_SECRETS_MAX_SKEW_SECONDS: accepted distance between X-Date and real time; 0 disables the check */
@@ -52,6 +56,7 @@ export const DEFAULTS: Readonly<Omit<Config, 'credentials' | 'huaweiTokens'>> = 
   port: 8970,
   db: './data/secrets.db',
   logLevel: 'info',
+  logFormat: 'auto',
   region: 'cn-beijing',
   maxSkewSeconds: 900,
   sweepSeconds: 1,
@@ -61,31 +66,118 @@ export const DEFAULTS: Readonly<Omit<Config, 'credentials' | 'huaweiTokens'>> = 
 
 export class ConfigError extends Error {}
 
-/** Reads `KEY=value` lines (with optional quotes and `#` comments). */
-export function parseDotEnv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
+/**
+ * Every variable this program reads (serve, export, call, presign, the jest fixture and the CI
+ * reporter). A VOLC_SECRETS_ variable outside this list is a typo until proven otherwise: it is
+ * reported at start with the closest known name.
+ */
+export const KNOWN_VARIABLES: readonly string[] = [
+  'VOLC_SECRETS_HOST',
+  'VOLC_SECRETS_PORT',
+  'VOLC_SECRETS_DB',
+  'VOLC_SECRETS_CREDENTIALS',
+  'VOLC_SECRETS_MASTER_KEY_FILE',
+  'VOLC_SECRETS_LOG_LEVEL',
+  'VOLC_SECRETS_LOG_FORMAT',
+  'VOLC_SECRETS_REGION',
+  'VOLC_SECRETS_MAX_SKEW_SECONDS',
+  'VOLC_SECRETS_SWEEP_SECONDS',
+  'VOLC_SECRETS_AUDIT_MAX_ROWS',
+  'VOLC_SECRETS_SEED',
+  'VOLC_SECRETS_HUAWEI_TOKENS',
+  'VOLC_SECRETS_MAX_CONNECTIONS',
+  'VOLC_SECRETS_DB_POOL_SIZE',
+  // the shell client (call, presign)
+  'VOLC_SECRETS_PROFILE',
+  // published by the jest fixture for the tests it starts; the shell client reads them too
+  'VOLC_SECRETS_URL',
+  'VOLC_SECRETS_ENDPOINT',
+  'VOLC_SECRETS_ACCESS_KEY_ID',
+  'VOLC_SECRETS_SECRET_ACCESS_KEY',
+  'VOLC_SECRETS_ACCOUNT_ID',
+  'VOLC_SECRETS_CONTROL_ACCESS_KEY_ID',
+  'VOLC_SECRETS_CONTROL_SECRET_ACCESS_KEY',
+  // the per-worker servers of the jest fixture
+  'VOLC_SECRETS_JEST_SERVERS',
+  // the CI summary reporter
+  'VOLC_SECRETS_SUMMARY_FILE',
+];
+
+const VARIABLE_PREFIX = 'VOLC_SECRETS_';
+
+/** A `.env` line: `[export] NAME=...`; everything else but blanks and comments is a mistake. */
+const ASSIGNMENT = /^\s*(?:export\s+)?[\w.-]+\s*=/;
+
+/**
+ * The .env lines dotenv cannot use (it skips them silently): 1-based line numbers with their text.
+ * Lines inside a quoted multi-line value belong to that value.
+ */
+export function unusableDotEnvLines(text: string): Array<{ line: number; text: string }> {
+  const problems: Array<{ line: number; text: string }> = [];
+  let openQuote: string | null = null;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (openQuote) {
+      if (raw.includes(openQuote)) openQuote = null;
+      return;
+    }
     const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) continue;
-    let value = m[2].trim();
-    // a quoted value may be followed by a comment: KEY="a # b" # note → a # b
-    const quoted = /^(['"])(.*?)\1\s*(?:#.*)?$/.exec(value);
-    if (quoted) value = quoted[2];
-    else value = value.replace(/\s+#.*$/, '');
-    out[m[1]] = value;
-  }
-  return out;
+    if (!line || line.startsWith('#')) return;
+    if (!ASSIGNMENT.test(line)) {
+      problems.push({ line: i + 1, text: line });
+      return;
+    }
+    const value = line.slice(line.indexOf('=') + 1).trim();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === '`') && value.indexOf(quote, 1) === -1) openQuote = quote;
+  });
+  return problems;
+}
+
+/** The variables of a `.env` text, read by dotenv (the ecosystem's format: quotes, comments, export, multi-line). */
+export function parseDotEnvText(text: string): Record<string, string> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('dotenv') as typeof import('dotenv')).parse(text);
 }
 
 export function readDotEnv(dir = process.cwd()): Record<string, string> {
+  return readDotEnvFile(dir).values;
+}
+
+function readDotEnvFile(dir: string): { file: string; values: Record<string, string>; text: string } {
   const file = path.join(dir, '.env');
+  let text = '';
   try {
-    return parseDotEnv(fs.readFileSync(file, 'utf8'));
+    text = fs.readFileSync(file, 'utf8');
   } catch {
-    return {};
+    /* no .env: nothing to read */
   }
+  return { file, text, values: text ? parseDotEnvText(text) : {} };
+}
+
+export interface Settings {
+  /** `.env` under the process environment (the environment wins) */
+  env: Record<string, string | undefined>;
+  /** unusable .env lines and unknown VOLC_SECRETS_ variables, one sentence each */
+  warnings: string[];
+}
+
+/** The variables a command reads, and what looks mistaken in them. */
+export function readSettings(dir = process.cwd(), processEnv: NodeJS.ProcessEnv = process.env): Settings {
+  const dotEnv = readDotEnvFile(dir);
+  const warnings = unusableDotEnvLines(dotEnv.text).map(
+    (p) => `${dotEnv.file}:${p.line} is not NAME=value and was ignored: ${p.text.length > 40 ? p.text.slice(0, 40) + '…' : p.text}`,
+  );
+  const sources: Array<[string, Record<string, string | undefined>]> = [
+    [dotEnv.file, dotEnv.values],
+    ['the environment', processEnv],
+  ];
+  for (const [where, vars] of sources) {
+    for (const name of Object.keys(vars)) {
+      if (!name.startsWith(VARIABLE_PREFIX) || KNOWN_VARIABLES.includes(name)) continue;
+      warnings.push(`unknown variable ${name} in ${where} is ignored${didYouMean(name, KNOWN_VARIABLES)}`);
+    }
+  }
+  return { env: { ...dotEnv.values, ...processEnv }, warnings };
 }
 
 function integer(name: string, text: string, min: number, max: number): number {
@@ -95,7 +187,7 @@ function integer(name: string, text: string, min: number, max: number): number {
   return Number(text);
 }
 
-export type Overrides = Partial<Record<'host' | 'port' | 'db' | 'dbPoolSize' | 'credentials' | 'masterKeyFile' | 'logLevel' | 'region' | 'seed', string>>;
+export type Overrides = Partial<Record<'host' | 'port' | 'db' | 'dbPoolSize' | 'credentials' | 'masterKeyFile' | 'logLevel' | 'logFormat' | 'region' | 'seed', string>>;
 
 /** Builds the Config from environment-style variables and flag overrides (flags win). */
 export function resolveConfig(env: Record<string, string | undefined>, flags: Overrides = {}): Config {
@@ -105,6 +197,8 @@ export function resolveConfig(env: Record<string, string | undefined>, flags: Ov
     flags[flag] !== undefined ? '--' + flag.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()) : variable;
   const logLevel = (pick('logLevel', 'VOLC_SECRETS_LOG_LEVEL') ?? DEFAULTS.logLevel) as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`${origin('logLevel', 'VOLC_SECRETS_LOG_LEVEL')} must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}"`);
+  const logFormat = (pick('logFormat', 'VOLC_SECRETS_LOG_FORMAT') ?? DEFAULTS.logFormat) as LogFormat;
+  if (!LOG_FORMATS.includes(logFormat)) throw new ConfigError(`${origin('logFormat', 'VOLC_SECRETS_LOG_FORMAT')} must be one of ${LOG_FORMATS.join(', ')}, not "${logFormat}"`);
   const credentialText = pick('credentials', 'VOLC_SECRETS_CREDENTIALS');
   let credentials: Credential[] = [];
   if (credentialText) {
@@ -146,6 +240,7 @@ export function resolveConfig(env: Record<string, string | undefined>, flags: Ov
     credentials,
     masterKeyFile: pick('masterKeyFile', 'VOLC_SECRETS_MASTER_KEY_FILE'),
     logLevel,
+    logFormat,
     region,
     maxSkewSeconds: skewText ? integer('VOLC_SECRETS_MAX_SKEW_SECONDS', skewText, 0, 7 * 86400) : DEFAULTS.maxSkewSeconds,
     sweepSeconds: sweepText ? integer('VOLC_SECRETS_SWEEP_SECONDS', sweepText, 1, 3600) : DEFAULTS.sweepSeconds,

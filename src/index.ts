@@ -2,7 +2,7 @@
  * volc-secrets-local: a local Volcengine KMS Secrets Manager.
  * The in-process API for test suites and tools.
  */
-export { startServer, StartupError } from './server';
+export { startServer, StartupError, PortInUseError } from './server';
 export { DatabaseOpenError } from './store/database-open-error';
 export type { ServerHandle, ServerOptions, ServerClock } from './server';
 export type { Credential } from './credentials';
@@ -16,3 +16,5 @@ export type { FaultRuleSpec } from './jest/control-client';
 export type { FaultRule, FaultRuleInput } from './faults/fault-rule';
 export type { AuditEntry, AuditFilter } from './audit/audit-entry';
 export type { ResetReport, SnapshotInfo } from './control/control-reports';
+export type { RegionCount } from './store/region-count';
+export type { LogFormat, LogLevel } from './logger';

@@ -1,6 +1,8 @@
 /**
- * Structured logs: one JSON object per line, `{...fields, level, message, timestamp}` with the keys
- * in sorted order. What may be logged is decided by the callers: request records carry ids, names,
+ * Logs in one of two formats. `json`: one JSON object per line, `{level, time, message, ...fields}`
+ * (the three first, the fields after them in sorted order), for pipes and log collectors. `text`:
+ * one readable line per entry for a terminal; a request reads
+ * `12:04:05.123 200 GetSecretValue db 1.4ms` (and the error Code when there is one). What may be logged is decided by the callers: request records carry ids, names,
  * statuses and codes, never values, keys or signatures.
  *
  * winston writes the lines (see WinstonLogger); it is loaded only when a level other than silent is
@@ -8,6 +10,10 @@
  */
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'silent';
 export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug', 'silent'];
+
+/** `auto` is decided by the CLI: text when standard output is a terminal, json otherwise. */
+export type LogFormat = 'auto' | 'json' | 'text';
+export const LOG_FORMATS: readonly LogFormat[] = ['auto', 'json', 'text'];
 
 /** Extra fields of a line; `undefined` values are left out. */
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -27,22 +33,59 @@ export interface Logger {
 /** Lower is more severe; a logger writes the lines at or below its own rank. */
 const RANK: Readonly<Record<LogLevel, number>> = { silent: -1, error: 0, warn: 1, info: 2, debug: 3 };
 
-/** JSON of a line, keys sorted; a value JSON cannot represent never stops the line from being written. */
+/** JSON of a line: level, time and message first, then the fields sorted; a value JSON cannot represent never stops the line. */
 export function formatLine(severity: Severity, message: string, fields: LogFields | undefined, at: Date): string {
-  const line: Record<string, unknown> = { level: severity, message, timestamp: at.toISOString() };
+  const line: Record<string, unknown> = { level: severity, time: at.toISOString(), message };
   if (fields) {
-    for (const key in fields) {
+    for (const key of Object.keys(fields).sort()) {
       // the line's own keys win: a field cannot forge the level or the time
       if (!(key in line) && fields[key] !== undefined) line[key] = fields[key];
     }
   }
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(line).sort()) sorted[key] = line[key];
   try {
-    return JSON.stringify(sorted, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+    return JSON.stringify(line, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   } catch {
-    return JSON.stringify({ level: severity, message, timestamp: line.timestamp, unserialisable: true });
+    return JSON.stringify({ level: severity, time: line.time, message, unserialisable: true });
   }
+}
+
+/** Fields a request line shows in its own columns (the rest are left out of the text line). */
+const REQUEST_COLUMNS = new Set(['status', 'action', 'secretName', 'ms', 'errorCode', 'method', 'path', 'requestId', 'accountId', 'region']);
+
+function scalar(value: unknown): string {
+  if (typeof value === 'string') return /[\s"=]/.test(value) || value === '' ? JSON.stringify(value) : value;
+  try {
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value);
+  } catch {
+    return '[unserialisable]';
+  }
+}
+
+/**
+ * A readable line: local time, then for a request `status Action secret ms ErrorCode`, for anything
+ * else `level message key=value...`.
+ */
+export function formatTextLine(severity: Severity, message: string, fields: LogFields | undefined, at: Date): string {
+  const time = at.toTimeString().slice(0, 8) + '.' + String(at.getMilliseconds()).padStart(3, '0');
+  const f = fields ?? {};
+  if (message === 'request' && f.status !== undefined) {
+    const parts = [time, String(f.status), String(f.action ?? `${String(f.method ?? '-')} ${String(f.path ?? '')}`.trim())];
+    if (f.secretName) parts.push(String(f.secretName));
+    if (typeof f.ms === 'number') parts.push(`${f.ms}ms`);
+    if (f.errorCode) parts.push(String(f.errorCode));
+    for (const key of Object.keys(f).sort()) {
+      if (!REQUEST_COLUMNS.has(key) && f[key] !== undefined && f[key] !== null) parts.push(`${key}=${scalar(f[key])}`);
+    }
+    return parts.join(' ');
+  }
+  const parts = [time, severity.padEnd(5), message];
+  for (const key of Object.keys(f).sort()) {
+    const value = f[key];
+    // a value the sentence already says is not repeated
+    if (key === 'level' || key === 'message' || value === undefined || (typeof value === 'string' && value !== '' && message.includes(value))) continue;
+    parts.push(`${key}=${scalar(value)}`);
+  }
+  return parts.join(' ');
 }
 
 /** Writes nothing, and loads nothing: the in-process default is quiet, and starting must stay cheap. */
@@ -68,6 +111,7 @@ class WinstonLogger implements Logger {
   constructor(
     readonly level: Severity,
     private readonly stream: NodeJS.WritableStream,
+    private readonly format: Exclude<LogFormat, 'auto'>,
   ) {
     this.rank = RANK[level];
   }
@@ -78,9 +122,10 @@ class WinstonLogger implements Logger {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const winston = require('winston') as typeof import('winston');
       const MESSAGE = Symbol.for('message');
+      const write = this.format === 'text' ? formatTextLine : formatLine;
       const asLine = winston.format((info) => {
         const { level: severity, message, ...fields } = info;
-        (info as Record<symbol, unknown>)[MESSAGE] = formatLine(severity as Severity, String(message), fields, new Date());
+        (info as Record<symbol, unknown>)[MESSAGE] = write(severity as Severity, String(message), fields, new Date());
         return info;
       });
       this.winstonLogger = winston.createLogger({
@@ -119,6 +164,9 @@ class WinstonLogger implements Logger {
   }
 }
 
-export function createLogger(level: LogLevel, stream: NodeJS.WritableStream = process.stdout): Logger {
-  return level === 'silent' ? new SilentLogger() : new WinstonLogger(level, stream);
+/** `auto` means text on a terminal stream and json otherwise. */
+export function createLogger(level: LogLevel, stream: NodeJS.WritableStream = process.stdout, format: LogFormat = 'json'): Logger {
+  if (level === 'silent') return new SilentLogger();
+  const resolved = format === 'auto' ? ((stream as { isTTY?: boolean }).isTTY ? 'text' : 'json') : format;
+  return new WinstonLogger(level, stream, resolved);
 }

@@ -8,6 +8,7 @@
 import os from 'node:os';
 import * as sea from 'node:sea';
 import { main } from './cli';
+import { CONSOLE_ASSET_PREFIX, setConsoleAssetSource } from './http/console';
 import { loadCachedAddon } from './sea/addon-cache';
 import { DatabaseOpenError } from './store/database-open-error';
 import { setSqliteNativeBindingLoader } from './store/sqlite/database';
@@ -27,7 +28,19 @@ function loadSqliteAddon(): unknown {
 }
 
 // outside a SEA (the bundle run by plain node) better-sqlite3 finds its addon as usual
-if (sea.isSea()) setSqliteNativeBindingLoader(loadSqliteAddon);
+if (sea.isSea()) {
+  setSqliteNativeBindingLoader(loadSqliteAddon);
+  // the web console's files travel in the binary too (scripts/build-binary.js adds them as assets)
+  setConsoleAssetSource({
+    read: (name) => {
+      try {
+        return Buffer.from(sea.getAsset(CONSOLE_ASSET_PREFIX + name));
+      } catch {
+        return undefined;
+      }
+    },
+  });
+}
 
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;

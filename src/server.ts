@@ -16,10 +16,14 @@ import { SecretBackups } from './domain/backups';
 import { AdjustableClock } from './domain/clock';
 import { SecretsService, type SweepReport } from './domain/secrets-service';
 import { createListener } from './http/app';
+import { mountConsole } from './http/console';
 import { DEFAULT_REQUEST_TIMEOUT_MS, httpServerLimits } from './http/client-errors';
 import { Authenticator } from './http/authenticate';
 import { Dispatcher } from './http/dispatcher';
 import { createLogger } from './logger';
+import { isVolcengineRegion } from './regions';
+import { unknownOptionProblem } from './server-options';
+import { regionMismatchHinter } from './region-hint';
 import { DatabaseOpenError } from './store/database-open-error';
 import { DatabaseLocationError, MEMORY, parseDatabaseLocation } from './store/database-url';
 import { openStore, type Store } from './store/store';
@@ -35,7 +39,8 @@ import { FaultRuleError, parseFaultRules, type FaultRuleInput, type FaultRuleSpe
 import { createHuaweiDoor, huaweiProjectsOf } from './huawei';
 import { answerClientErrors } from './server/client-error-audit';
 import { serverHandle } from './server/handle';
-import { listen, ListenError } from './server/listen';
+import { listen, ListenError, PortInUseError } from './server/listen';
+export { PortInUseError } from './server/listen';
 import { bindMasterKey, MasterKeyBindingError } from './server/master-key-binding';
 import { ClockSync } from './server/shared-clock';
 import { SweepLoop } from './server/sweep-loop';
@@ -93,9 +98,11 @@ async function openBoundStore(options: ServerOptions, onIdleError: (e: Error) =>
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<ServerHandle> {
+  const unknownOption = unknownOptionProblem(options);
+  if (unknownOption) throw new StartupError(unknownOption);
   const host = options.host ?? DEFAULTS.host;
   const region = options.region ?? DEFAULTS.region;
-  const logger = createLogger(options.logLevel ?? 'silent', options.logStream);
+  const logger = createLogger(options.logLevel ?? 'silent', options.logStream, options.logFormat);
   // the default pair is the in-process owner's, so it may use the control API too
   const configured =
     typeof options.credentials === 'string' ? parseCredentialList(options.credentials) : options.credentials ?? [{ ...generateCredential(), control: true }];
@@ -120,6 +127,10 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
 
   const { store, masterKey } = await openBoundStore(options, (e) => logger.warn('database connection lost', { error: e.message }));
   const warnings = masterKey.warning ? [masterKey.warning] : [];
+  if (!isVolcengineRegion(region)) {
+    warnings.push(`region ${region} is not a Volcengine region (see src/regions.ts); it is accepted, but SDKs signing for another region will not see its secrets`);
+  }
+  const hintRegionMismatch = regionMismatchHinter(store.locations, logger);
 
   const clockSync = new ClockSync(new AdjustableClock(), store.sharedClock);
   const clock = clockSync.clock;
@@ -181,6 +192,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   const app = createListener({
     dispatcher,
     mount: (express) => {
+      // the web console's static files; its pages call the API below like any SDK
+      mountConsole(express, { loopbackOnly: registry.usesDevelopmentCredential(), region });
       // without a project there is nobody the door could let in: /v1 is then not served at all
       if (huaweiProjects.size > 0) huaweiDoor(express);
       mountControlApi(express, {
@@ -196,13 +209,16 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       logger.info('request', {
         requestId: r.requestId,
         method: r.method,
+        path: r.path,
         action: r.action,
+        secretName: r.secretName ?? undefined,
         accountId: r.accountId,
         region: r.region,
         status: r.status,
         errorCode: r.errorCode,
         ms: Math.round(r.durationMs * 100) / 100,
       });
+      hintRegionMismatch(r);
     },
   });
   // Servers sharing a database agree on "now": each request first follows the shared clock. If the
@@ -227,6 +243,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     await listen(server, host, options.port ?? 0);
   } catch (e) {
     await store.close();
+    if (e instanceof PortInUseError) throw e;
     if (e instanceof ListenError) throw new StartupError(e.message);
     throw e;
   }

@@ -1,6 +1,6 @@
 /**
  * From samples to the summary: medians, ratios to the baselines, the targets (issues 5 and 14), and one
- * Markdown table (readable in a terminal, pasteable in the README).
+ * Markdown table (readable in a terminal, pasteable in docs/benchmarks.md).
  */
 import os from 'node:os';
 import type { BenchOptions } from './context';

@@ -40,7 +40,7 @@ export interface SecretTypeRules {
 }
 
 /**
- * Databases (RDS, Redis). SingleUser: the one account gets a new password. DoubleUsers: the first
+ * Databases (RDS, Redis, PGSQL, SQLServer). SingleUser: the one account gets a new password. DoubleUsers: the first
  * account of a version is the active one; rotation resets the *other* account's password and puts
  * it first, so the new CURRENT uses the reset account while the OLDER version's account keeps
  * working until the next rotation (the cloud's no-interruption scheme).
@@ -77,6 +77,9 @@ export const SECRET_TYPE_RULES: Readonly<Record<SecretType, SecretTypeRules>> = 
   RDS: { rotatable: true, userWritable: false, versionLimit: ROTATED_VERSION_LIMIT, rotate: rotateDatabaseAccounts },
   Redis: { rotatable: true, userWritable: false, versionLimit: ROTATED_VERSION_LIMIT, rotate: rotateDatabaseAccounts },
   ECS: { rotatable: true, userWritable: false, versionLimit: ROTATED_VERSION_LIMIT, rotate: rotateEcsLogin },
+  // The SDKs name these two but Volcengine documents no shape for them: they take the RDS shape and rotate like RDS.
+  PGSQL: { rotatable: true, userWritable: false, versionLimit: ROTATED_VERSION_LIMIT, rotate: rotateDatabaseAccounts },
+  SQLServer: { rotatable: true, userWritable: false, versionLimit: ROTATED_VERSION_LIMIT, rotate: rotateDatabaseAccounts },
 };
 
 export function subTypeOf(extendedConfig: string): string | null {

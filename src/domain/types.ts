@@ -2,7 +2,7 @@
  * The domain's own vocabulary. Wire names (SecretName, CURRENT in JSON, seconds vs milliseconds)
  * are translated at the edges; here times are epoch milliseconds and names say what things are.
  */
-export const SECRET_TYPES = ['Generic', 'IAM', 'RDS', 'Redis', 'ECS'] as const;
+export const SECRET_TYPES = ['Generic', 'IAM', 'RDS', 'Redis', 'ECS', 'PGSQL', 'SQLServer'] as const;
 export type SecretType = (typeof SECRET_TYPES)[number];
 
 export const SECRET_STATES = ['Enable', 'Disable', 'PendingDelete'] as const;

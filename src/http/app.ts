@@ -22,7 +22,7 @@ export const UNDECLARED_HASH_BODY_BYTES = 64 * 1024;
 const SOME_BODY = Buffer.from([0]);
 
 export interface RequestObserver {
-  (record: DispatchRecord & { durationMs: number; method: string }): void;
+  (record: DispatchRecord & { durationMs: number; method: string; path: string }): void;
 }
 
 export interface AppOptions {
@@ -104,23 +104,31 @@ export function sendJson(res: ServerResponse, status: number, body: object): voi
   res.end(text);
 }
 
-/** The path is exactly `/`: the API's only path, which none of the app's other routes serve. */
-function isApiRoot(url: string | undefined): boolean {
-  return url !== undefined && url.charCodeAt(0) === 47 && (url.length === 1 || url.charCodeAt(1) === 63);
+/**
+ * `/?...`: the API's only path with a query, as every SDK call has (Action and Version at least). No
+ * other route serves it; a bare `/` goes through express, where the console sends browsers on.
+ */
+function isApiCall(url: string | undefined): boolean {
+  return url !== undefined && url.charCodeAt(0) === 47 && url.charCodeAt(1) === 63;
 }
 
 /**
- * The server's listener: requests to `/` (every Volcengine Action) go straight to the API handler;
- * the rest (health, the control API, the Huawei door, and anything unknown, which the API answers too)
- * go through express's router. The API handler needs only node's request and response.
+ * The server's listener: requests to `/?...` (every Volcengine Action) go straight to the API handler;
+ * the rest (health, the console, the control API, the Huawei door, and anything unknown, which the API
+ * answers too) go through express's router. The API handler needs only node's request and response.
  */
 export function createListener(options: AppOptions): RequestListener {
   const api = apiHandler(options);
   const app = createApp(options, api);
   return (req, res) => {
-    if (isApiRoot(req.url)) api(req, res);
+    if (isApiCall(req.url)) api(req, res);
     else app(req, res);
   };
+}
+
+/** express's req.path where express routed the request; on the direct path the URL's own (it starts with `/`). */
+function pathOf(req: IncomingMessage, urlPath: string): string {
+  return (req as Partial<Request>).path ?? urlPath;
 }
 
 type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -151,8 +159,10 @@ function apiHandler(options: AppOptions): ApiHandler {
       wire.body = body;
       const result = await options.dispatcher.dispatch(wire, requestId, authentication);
       sendJson(res, result.status, result.body);
-      const observed = result.record as DispatchRecord & { durationMs: number; method: string };
+      // the dispatcher's record, completed in place (it is not used after this)
+      const observed = result.record as DispatchRecord & { durationMs: number; method: string; path: string };
       observed.method = head.method;
+      observed.path = pathOf(req, head.path);
       observed.durationMs = performance.now() - started;
       options.observe?.(observed);
     } catch (e) {
@@ -167,7 +177,7 @@ function answerFailure(options: AppOptions, err: unknown, req: IncomingMessage, 
   const error = err instanceof ApiError ? err : isBodyReadError(err) ? bodyError(err) : apiError('UndefinedError');
   if (res.headersSent) return;
   // The body was never read, but the query names the Action: answer in its name, as every other refusal does.
-  const { query } = wireHead(req, (req as Partial<Request>).originalUrl ?? req.url ?? '/');
+  const { query, path } = wireHead(req, (req as Partial<Request>).originalUrl ?? req.url ?? '/');
   const action = query.find(([k]) => k === 'Action')?.[1] ?? null;
   const version = query.find(([k]) => k === 'Version')?.[1] ?? null;
   sendJson(res, error.status, errorEnvelope({ requestId, action: action ?? '', version: version ?? '', region: 'cn-beijing' }, error));
@@ -182,6 +192,7 @@ function answerFailure(options: AppOptions, err: unknown, req: IncomingMessage, 
     status: error.status,
     errorCode: error.code,
     method: req.method ?? 'GET',
+    path: pathOf(req, path),
     durationMs: 0,
   });
 }

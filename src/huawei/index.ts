@@ -1,5 +1,5 @@
 /**
- * The Huawei Cloud CSMS door: a second wire over the same domain (see README "Huawei Cloud CSMS
+ * The Huawei Cloud CSMS door: a second wire over the same domain (see docs/huawei.md, "Huawei Cloud CSMS
  * door"). server.ts builds the project table early (bad configuration fails before anything opens)
  * and mounts the door into the express app before the Volcengine handler.
  */

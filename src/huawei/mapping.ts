@@ -16,6 +16,8 @@ export const HUAWEI_TYPE_NAME: Readonly<Record<SecretType, string>> = {
   IAM: 'IAM',
   Redis: 'Redis',
   ECS: 'ECS',
+  PGSQL: 'PGSQL',
+  SQLServer: 'SQLServer',
 };
 
 export const HUAWEI_STATE_NAME: Readonly<Record<SecretState, string>> = {

@@ -22,7 +22,7 @@ export interface HuaweiSecret {
   rotation_config?: string;
   rotation_time?: number;
   next_rotation_time?: number;
-  /** event notifications are not implemented: always empty (see README) */
+  /** event notifications are not implemented: always empty (see docs/huawei.md) */
   event_subscriptions: string[];
   enterprise_project_id: string;
 }

@@ -39,7 +39,7 @@ export interface SeedSecretEntry {
   state?: 'Enable' | 'Disable';
   managed?: boolean;
   owningService?: string;
-  /** IAM, RDS, Redis and ECS only */
+  /** every type but Generic */
   rotation?: SeedRotation;
   /** one version; or `binaryValue`; or `versions` */
   value?: SeedValue;

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError, parseFlags } from '../cli-flags';
-import { ConfigError, readDotEnv, resolveConfig } from '../config';
+import { parseOptions, UsageError } from '../cli/options';
+import { ConfigError, readSettings, resolveConfig } from '../config';
 import { MasterKeyError } from '../crypto/master-key';
 import { DatabaseOpenError } from '../store/database-open-error';
 import { ExportError, exportSeed, formatSeed } from './export';
@@ -29,8 +29,7 @@ Options:
 Secrets pending deletion are left out (a seed cannot express that state), and so are the
 accounts: credentials are configuration, not data.`;
 
-const FLAG_NAMES = { '--db': 'db', '--master-key-file': 'masterKeyFile', '--format': 'format', '--output': 'output' } as const;
-const INCLUDE_VALUES = '--include-values';
+const OPTIONS = { values: ['db', 'master-key-file', 'format', 'output'], switches: ['include-values'] };
 const FORMATS: readonly string[] = ['json', 'yaml'] satisfies SeedFormat[];
 
 /**
@@ -60,16 +59,18 @@ export function writePrivateFile(file: string, text: string): void {
 /** Runs the command; returns the exit code (0 done, 1 failed, 2 bad usage). */
 export async function runExportCommand(args: readonly string[]): Promise<number> {
   try {
-    const { flags, switches, help } = parseFlags(args, FLAG_NAMES, [INCLUDE_VALUES]);
+    const { values, switches, help } = parseOptions(args, OPTIONS);
     if (help) {
       process.stdout.write(EXPORT_HELP + '\n');
       return 0;
     }
-    const { db, masterKeyFile, format: formatFlag, output } = flags;
+    const { db, 'master-key-file': masterKeyFile, format: formatFlag, output } = values;
     if (formatFlag !== undefined && !FORMATS.includes(formatFlag)) throw new UsageError(`--format must be json or yaml, not "${formatFlag}"`);
-    const config = resolveConfig({ ...readDotEnv(), ...process.env }, { db, masterKeyFile });
+    const settings = readSettings();
+    for (const w of settings.warnings) process.stderr.write(`volc-secrets export: warning: ${w}\n`);
+    const config = resolveConfig(settings.env, { db, masterKeyFile });
     const format = (formatFlag as SeedFormat | undefined) ?? (output ? formatByExtension(output) : undefined) ?? 'json';
-    const { document, skipped } = await exportSeed({ db: config.db, masterKeyFile: config.masterKeyFile, includeValues: switches.has(INCLUDE_VALUES) });
+    const { document, skipped } = await exportSeed({ db: config.db, masterKeyFile: config.masterKeyFile, includeValues: switches.has('include-values') });
     const text = formatSeed(document, format);
     if (output) writePrivateFile(output, text);
     else process.stdout.write(text);

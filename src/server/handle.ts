@@ -81,6 +81,7 @@ export function serverHandle(r: RunningServer): ServerHandle {
       })();
       return closed;
     },
+    secretsByRegion: () => r.store.locations.countsByRegion(),
     databaseFile: r.store.label,
     masterKeySource: r.masterKeySource,
     warnings: r.warnings,

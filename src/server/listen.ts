@@ -3,11 +3,21 @@ import type http from 'node:http';
 
 export class ListenError extends Error {}
 
+/** The port is taken. The message speaks to a caller of startServer(); the CLI says --port instead. */
+export class PortInUseError extends ListenError {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(`port ${port} on ${host} is already in use; choose another port (0 picks a free one)`);
+  }
+}
+
 export function listen(server: http.Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
-      if (e.code === 'EADDRINUSE') reject(new ListenError(`port ${port} on ${host} is already in use; choose another with --port (0 picks a free one)`));
+      if (e.code === 'EADDRINUSE') reject(new PortInUseError(host, port));
       else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new ListenError(`cannot listen on ${host}: no such local address`));
       else if (e.code === 'EACCES') reject(new ListenError(`not allowed to listen on ${host}:${port}`));
       else reject(e);

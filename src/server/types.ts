@@ -1,11 +1,12 @@
 /** What startServer() accepts and what it returns. */
+import type { RegionCount } from '../store/region-count';
 import type { AuditEntry, AuditFilter } from '../audit/audit-entry';
 import type { ResetReport, SnapshotInfo } from '../control/control-reports';
 import type { Credential } from '../credentials';
 import type { SweepReport } from '../domain/secrets-service';
 import type { FaultRule, FaultRuleInput } from '../faults/fault-rule';
 import type { HuaweiToken } from '../huawei/tokens';
-import type { LogLevel, Logger } from '../logger';
+import type { LogFormat, LogLevel, Logger } from '../logger';
 import type { SeedDocument } from '../seed';
 
 export interface ServerOptions {
@@ -23,6 +24,8 @@ export interface ServerOptions {
   masterKeyFile?: string;
   /** default 'silent' */
   logLevel?: LogLevel;
+  /** json (default) or text lines; auto: text when logStream is a terminal */
+  logFormat?: LogFormat;
   /** where log lines go; default stdout */
   logStream?: NodeJS.WritableStream;
   /** the region reported by the handle and used in examples; requests may use any region. Default cn-beijing */
@@ -102,6 +105,8 @@ export interface ServerHandle {
   databaseFile: string;
   masterKeySource: string;
   /** warnings found while starting (e.g. a group-readable master key file) */
+  /** how many secrets each region holds (every account together), busiest first */
+  secretsByRegion(): Promise<RegionCount[]>;
   warnings: string[];
   logger: Logger;
 }

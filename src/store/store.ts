@@ -3,6 +3,7 @@
  * server wires these ports and never learns which database is behind them; the few behaviours that
  * differ (who else may share the database, how an exclusive task is locked) are said here.
  */
+import type { SecretLocations } from './secret-locations';
 import type { AuditStore } from '../audit/audit-store';
 import type { UnitOfWork } from '../domain/ports';
 import type { DatabaseLocation } from './database-url';
@@ -47,6 +48,8 @@ export interface Store {
   /** the database as named to a person (a PostgreSQL URL without its password) */
   readonly label: string;
   readonly uow: UnitOfWork;
+  /** the cross-region reads of the region hint and the ready line */
+  readonly locations: SecretLocations;
   readonly audit: AuditStore;
   readonly snapshots: SnapshotStore;
   readonly masterKeyCheck: MasterKeyCheckStore;

@@ -26,8 +26,12 @@ import IamExtended from '../../schemas/secret-types/IAM.extended.json';
 import IamValue from '../../schemas/secret-types/IAM.value.json';
 import RdsExtended from '../../schemas/secret-types/RDS.extended.json';
 import RdsValue from '../../schemas/secret-types/RDS.value.json';
+import PgsqlExtended from '../../schemas/secret-types/PGSQL.extended.json';
+import PgsqlValue from '../../schemas/secret-types/PGSQL.value.json';
 import RedisExtended from '../../schemas/secret-types/Redis.extended.json';
 import RedisValue from '../../schemas/secret-types/Redis.value.json';
+import SqlServerExtended from '../../schemas/secret-types/SQLServer.extended.json';
+import SqlServerValue from '../../schemas/secret-types/SQLServer.value.json';
 import Seed from '../../schemas/seed.json';
 
 export type JsonSchema = Record<string, unknown> & { $id: string };
@@ -55,6 +59,10 @@ export const ALL_SCHEMAS: readonly JsonSchema[] = [
   RdsValue,
   RedisExtended,
   RedisValue,
+  PgsqlExtended,
+  PgsqlValue,
+  SqlServerExtended,
+  SqlServerValue,
   Seed,
 ] as JsonSchema[];
 

@@ -28,6 +28,14 @@ describe('the volc-secrets bin', () => {
     expect(help.stdout).toContain('--port N');
   });
 
+  it('is what npm start runs, without bundling again when no source changed since the build', () => {
+    // npm test has just built dist/: the start script must find the bundle current and go straight to serve
+    const start = spawnSync(process.execPath, [path.join(ROOT, 'scripts/start.js'), '--help'], { encoding: 'utf8', cwd: os.tmpdir() });
+    expect(start.status).toBe(0);
+    expect(start.stderr).not.toMatch(/bundling/);
+    expect(start.stdout).toContain('Usage: volc-secrets serve [options]');
+  });
+
   it('serves signed SDK calls and stops cleanly on SIGTERM', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'volc-bin-'));
     const credentials = generateCredential('2100000042');
@@ -37,6 +45,11 @@ describe('the volc-secrets bin', () => {
       const sdk = sdkClient({ port: server.port }, { credentials });
       await sdk.ok('CreateSecret', { SecretName: 'from-bin', SecretType: 'Generic', SecretValue: 'bundled' });
       expect((await sdk.ok('GetSecretValue', { SecretName: 'from-bin' }, 'get')).SecretValue).toBe('bundled');
+      // the web console, from dist/console/ beside the bundle, and its address in the start-up lines
+      expect(server.stdout()).toContain(`Web console: ${server.url}/console/\n`);
+      const page = await fetch(`${server.url}/console/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<script src="console.js" defer>');
     } finally {
       server.child.kill('SIGTERM');
       expect(await server.exited).toEqual({ code: 0, signal: null });

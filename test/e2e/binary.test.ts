@@ -89,6 +89,27 @@ describeBinary(built ? 'single binary (dist/volc-secrets)' : 'single binary (dis
     expect(cacheEntries(path.join(home, 'cache'))).toEqual([addon]);
   });
 
+  it('serves the web console from its own assets (a copy outside the repository, no dist/console/ near it)', async () => {
+    const copy = path.join(home, 'volc-secrets');
+    fs.copyFileSync(BINARY, copy);
+    fs.chmodSync(copy, 0o755);
+    const server = await startUntilReady(copy, ['serve', '--port', '0', '--db', ':memory:', '--credentials', credentialText, '--log-level', 'error'], {
+      cwd: home,
+      env: bareEnv(),
+    });
+    try {
+      const page = await fetch(`${server.url}/console/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(await page.text()).toContain('<script src="console.js" defer>');
+      const script = Buffer.from(await (await fetch(`${server.url}/console/console.js`)).arrayBuffer());
+      expect(script.equals(fs.readFileSync(path.join(ROOT, 'dist', 'console', 'console.js')))).toBe(true);
+      expect((await fetch(`${server.url}/console/console.css`)).status).toBe(200);
+    } finally {
+      expect((await server.stop('SIGTERM')).code).toBe(0);
+    }
+  });
+
   it('starts three copies at once on an empty cache: all serve, one addon file, no leftovers', async () => {
     const servers = await Promise.all([1, 2, 3].map((i) => serve(path.join(home, `db-${i}.db`))));
     try {

@@ -8,7 +8,8 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEVELOPMENT_CREDENTIAL, StartupError, startServer } from '../../src';
+import { DEVELOPMENT_CREDENTIAL, PortInUseError, StartupError, startServer } from '../../src';
+import { startUntilReady } from '../support/child-process';
 import { sdkClient } from '../support/server';
 
 const CLI = path.resolve(__dirname, '../../dist/src/cli.js');
@@ -23,22 +24,20 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Resolves with the whole stdout so far once `pattern` appears in it; rejects if the process exits first. */
+/** Resolves with the whole stderr so far once `pattern` appears in it (the banner and the ready line go there); rejects if the process exits first. */
 function waitForOutput(child: ChildProcessWithoutNullStreams, pattern: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
-    let out = '';
     let err = '';
     const onData = (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      if (pattern.test(out)) {
-        child.stdout.off('data', onData);
+      err += chunk.toString('utf8');
+      if (pattern.test(err)) {
+        child.stderr.off('data', onData);
         child.off('exit', onExit);
-        resolve(out);
+        resolve(err);
       }
     };
-    const onExit = (code: number | null) => reject(new Error(`exited with ${code} before ${pattern}: ${out} ${err}`));
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    const onExit = (code: number | null) => reject(new Error(`exited with ${code} before ${pattern}: ${err}`));
+    child.stderr.on('data', onData);
     child.once('exit', onExit);
   });
 }
@@ -53,6 +52,8 @@ function exitCode(child: ChildProcessWithoutNullStreams): Promise<number | null>
 describe('volc-secrets serve', () => {
   it('prints the ready line and the dev key pair, serves the SDK and stops on SIGTERM with 0', async () => {
     const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', ':memory:'], { cwd: dir, env: cleanEnv() });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
     try {
       const banner = await waitForOutput(child, READY);
       const port = Number(READY.exec(banner)![1]);
@@ -74,6 +75,15 @@ describe('volc-secrets serve', () => {
 
       child.kill('SIGTERM');
       expect(await exitCode(child)).toBe(0);
+      // stdout is a pipe here: JSON lines only, level, time and message first, with method and path
+      const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const requests = lines.filter((l) => l.message === 'request');
+      expect(requests.map((l) => [l.action, l.status, l.method, l.path, l.secretName])).toEqual([
+        ['CreateSecret', 200, 'POST', '/', 'from-cli'],
+        ['GetSecretValue', 200, 'GET', '/', 'from-cli'],
+      ]);
+      for (const l of lines) expect(Object.keys(l).slice(0, 3)).toEqual(['level', 'time', 'message']);
+      expect(stdout).not.toMatch(/ready|AccessKeyId/);
       // :memory: wrote nothing to the working directory
       expect(fs.readdirSync(dir)).toEqual([]);
     } finally {
@@ -104,6 +114,75 @@ describe('the development key pair', () => {
       expect(handle.controlCredentials.accessKeyId).toBe(DEVELOPMENT_CREDENTIAL.accessKeyId);
     } finally {
       await handle.close();
+    }
+  });
+});
+
+describe('mistakes that speak up', () => {
+  it('startServer() refuses an option it does not know, naming it and the closest known one', async () => {
+    const options = { prot: 0, db: ':memory:' } as unknown as Parameters<typeof startServer>[0];
+    await expect(startServer(options)).rejects.toThrow(/^unknown startServer\(\) option prot \(did you mean port\?\); known options: host, port, /);
+  });
+
+  it('in-process, a port in use is explained without talking about --port', async () => {
+    const first = await startServer({ port: 0 });
+    try {
+      const second = startServer({ port: first.port });
+      await expect(second).rejects.toBeInstanceOf(PortInUseError);
+      const message = await second.catch((e: Error) => e.message);
+      expect(message).toBe(`port ${first.port} on 127.0.0.1 is already in use; choose another port (0 picks a free one)`);
+      expect(message).not.toMatch(/--port/);
+    } finally {
+      await first.close();
+    }
+  });
+
+  it('warns at start about a region Volcengine does not have, and still serves it', async () => {
+    const handle = await startServer({ region: 'cn-bejing' });
+    try {
+      expect(handle.region).toBe('cn-bejing');
+      expect(handle.warnings).toContain('region cn-bejing is not a Volcengine region (see src/regions.ts); it is accepted, but SDKs signing for another region will not see its secrets');
+    } finally {
+      await handle.close();
+    }
+    const known = await startServer({ region: 'cn-shanghai' });
+    expect(known.warnings).toEqual([]);
+    await known.close();
+  });
+
+  it('serve warns about unknown VOLC_SECRETS_ variables and unusable .env lines, then starts', async () => {
+    fs.writeFileSync(path.join(dir, '.env'), 'VOLC_SECRETS_DB=:memory:\nVOLC_SECRETS_PORT 8970\nVOLC_SECRETS_LOG_LEVL=debug\n');
+    try {
+      const server = await startUntilReady(process.execPath, [CLI, 'serve', '--port', '0'], { cwd: dir, env: { ...cleanEnv(), VOLC_SECRETS_CREDENTAILS: 'x' } });
+      const { stderr } = server.output();
+      expect((await server.stop()).code).toBe(0);
+      expect(stderr).toContain(`warning: ${path.join(dir, '.env')}:2 is not NAME=value and was ignored: VOLC_SECRETS_PORT 8970\n`);
+      expect(stderr).toContain(`warning: unknown variable VOLC_SECRETS_LOG_LEVL in ${path.join(dir, '.env')} is ignored (did you mean VOLC_SECRETS_LOG_LEVEL?)\n`);
+      expect(stderr).toContain('warning: unknown variable VOLC_SECRETS_CREDENTAILS in the environment is ignored (did you mean VOLC_SECRETS_CREDENTIALS?)\n');
+      expect(server.db).toBe(':memory:');
+    } finally {
+      fs.rmSync(path.join(dir, '.env'), { force: true });
+    }
+  });
+
+  it('an unwritable database directory is reported as EACCES with its path', async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'volc-eacces-'));
+    try {
+      const locked = path.join(parent, 'locked');
+      fs.mkdirSync(locked, { mode: 0o555 });
+      fs.chmodSync(parent, 0o755);
+      // root may write anywhere: run the server as "nobody" then, so that the permission is real
+      const asRoot = process.getuid?.() === 0;
+      const r = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--db', path.join(locked, 'sub', 'secrets.db')], {
+        cwd: parent,
+        env: cleanEnv(),
+        encoding: 'utf8',
+        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim()).toMatch(new RegExp(`^volc-secrets: cannot create the directory for database .*: EACCES: permission denied on ${locked}`));
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
     }
   });
 });

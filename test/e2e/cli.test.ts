@@ -38,7 +38,7 @@ describe('help and version', () => {
     for (const option of ['--host', '--port', '--db', '--credentials', '--master-key-file', '--log-level', '--region']) {
       expect(r.stdout).toContain(option);
     }
-    expect(r.stdout).not.toMatch(/ready/);
+    expect(r.stdout + r.stderr).not.toMatch(/volc-secrets ready:/);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
@@ -65,7 +65,10 @@ const SECRET_KEY = 'c2VjcmV0LWtleS10aGF0LW11c3Qtbm90LWxlYWs=';
 
 const BAD_STARTS: BadStart[] = [
   { name: 'an unknown command', args: () => ['__command__', 'frobnicate'], code: 2, message: /^volc-secrets: unknown command frobnicate \(see volc-secrets --help\)$/ },
-  { name: 'an unknown option', args: () => ['--colour', 'blue'], code: 2, message: /^volc-secrets: unknown option --colour \(see volc-secrets --help\)$/ },
+  { name: 'an unknown option', args: () => ['--colour', 'blue'], code: 2, message: /^volc-secrets: unknown option --colour \(see volc-secrets serve --help\)$/ },
+  { name: 'a misspelt option', args: () => ['--prot', '0'], code: 2, message: /^volc-secrets: unknown option --prot \(did you mean --port\?\) \(see volc-secrets serve --help\)$/ },
+  { name: 'a misspelt command', args: () => ['__command__', 'srve'], code: 2, message: /^volc-secrets: unknown command srve \(did you mean serve\?\) \(see volc-secrets --help\)$/ },
+  { name: 'an unknown log format', args: () => ['--log-format', 'xml'], code: 1, message: /^volc-secrets: --log-format must be one of auto, json, text, not "xml"$/ },
   { name: 'an option without its value', args: () => ['--port'], code: 2, message: /^volc-secrets: option --port needs a value/ },
   { name: 'a port that is not a number', args: () => ['--port', 'eighty'], code: 1, message: /^volc-secrets: --port must be a whole number from 0 to 65535, not "eighty"$/ },
   {

@@ -121,7 +121,7 @@ describe('core Actions in every SDK mode', () => {
     it('a bad parameter is InvalidParameter naming it', async () => {
       const error = await t.sdk.fail('CreateSecret', { SecretName: 'ok-name', SecretType: 'Vault', SecretValue: 'v' }, mode);
       expect(error.Code).toBe('InvalidParameter');
-      expect(error.Message).toMatch(/^The request parameter SecretType is invalid\. SecretType must be one of: Generic, IAM, RDS, Redis, ECS\.$/);
+      expect(error.Message).toMatch(/^The request parameter SecretType is invalid\. SecretType must be one of: Generic, IAM, RDS, Redis, ECS, PGSQL, SQLServer\.$/);
       const paging = await t.sdk.fail('DescribeSecrets', { PageSize: 'many' }, mode);
       expect(paging.Message).toMatch(/^The request parameter PageSize is invalid\. /);
       await expect(t.sdk.fail('DescribeSecret', { SecretName: 'ok-name' }, mode)).resolves.toMatchObject({ Code: 'Not Found' });

@@ -18,7 +18,7 @@ const iam = (keys: unknown[], config: Params = { UserName: 'alice', SecretSubTyp
 const KEY = { AccessKeyId: 'AKLTaaaa', AccessKeySecret: 'c2VjcmV0YQ==' };
 const KEY2 = { AccessKeyId: 'AKLTbbbb', AccessKeySecret: 'c2VjcmV0Yg==' };
 
-const db = (type: 'RDS' | 'Redis', subType: string, accounts: unknown[], config: Params = {}): Params => ({
+const db = (type: 'RDS' | 'Redis' | 'PGSQL' | 'SQLServer', subType: string, accounts: unknown[], config: Params = {}): Params => ({
   SecretType: type,
   SecretValue: json({ Accounts: accounts }),
   ExtendedConfig: json({ DBInstanceId: 'instance-1', SecretSubType: subType, ...config }),
@@ -170,8 +170,8 @@ describe('CreateSecret rules', () => {
   });
 
   describe('SecretType and RotationInterval', () => {
-    it.each(['generic', 'PGSQL', 'Vault', ''])('SecretType %j is refused', async (type) => {
-      await expectRefused({ SecretName: nextName(), SecretType: type, SecretValue: 'v' }, 'SecretType', /one of: Generic, IAM, RDS, Redis, ECS/);
+    it.each(['generic', 'pgsql', 'SqlServer', 'Vault', ''])('SecretType %j is refused', async (type) => {
+      await expectRefused({ SecretName: nextName(), SecretType: type, SecretValue: 'v' }, 'SecretType', /one of: Generic, IAM, RDS, Redis, ECS, PGSQL, SQLServer/);
     });
 
     it.each([
@@ -274,7 +274,7 @@ describe('CreateSecret rules', () => {
     });
   });
 
-  describe.each(['RDS', 'Redis'] as const)('%s', (type) => {
+  describe.each(['RDS', 'Redis', 'PGSQL', 'SQLServer'] as const)('%s', (type) => {
     it('SingleUser accepts exactly one account', async () => {
       const secret = await expectAccepted({ SecretName: nextName(), ...db(type, 'SingleUser', [ROOT]) });
       expect(secret).toMatchObject({ SecretType: type, RotationState: 'Disable' });

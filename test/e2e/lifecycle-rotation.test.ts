@@ -54,7 +54,8 @@ function expectRotated(f: RotatableFixture, before: any, after: any): void {
       break;
     }
     case 'RDS SingleUser':
-    case 'Redis SingleUser': {
+    case 'Redis SingleUser':
+    case 'PGSQL SingleUser': {
       expect(after.Accounts).toHaveLength(1);
       expect(after.Accounts[0].AccountName).toBe(before.Accounts[0].AccountName);
       expect(after.Accounts[0].AccountPassword).not.toBe(before.Accounts[0].AccountPassword);
@@ -62,7 +63,8 @@ function expectRotated(f: RotatableFixture, before: any, after: any): void {
       break;
     }
     case 'RDS DoubleUsers':
-    case 'Redis DoubleUsers': {
+    case 'Redis DoubleUsers':
+    case 'SQLServer DoubleUsers': {
       // the standby account (second) is reset and becomes the active one (first);
       // the previously active account is left as it was
       const [active, standby] = before.Accounts;

@@ -48,7 +48,7 @@ describe('the packed tarball', () => {
         !/^dist\/db\/migrations\/(sqlite\/|postgres\/)?[\w-]+\.js$/.test(f) &&
         !/^dist\/schemas\/.+\.json$/.test(f) &&
         !/^dist\/console\/(index\.html|console\.js|console\.css)$/.test(f) &&
-        !['dist/volc-secrets.js', 'dist/package.json', 'package.json', 'README.md', '.env.example'].includes(f),
+        !['dist/volc-secrets.js', 'dist/package.json', 'package.json', 'README.md', 'LICENSE', '.env.example'].includes(f),
     );
     expect(unexpected).toEqual([]);
     expect(list).toEqual(expect.arrayContaining(['dist/volc-secrets.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/jest/index.d.ts', 'dist/db/migrations/index.js', 'dist/schemas/actions/CreateSecret.json']));

@@ -263,7 +263,7 @@ secrets:
       text: VALID_FIRST + '  - name: api-token\n    decription: the API token\n    value: t\n',
       says: ['secrets[1] (api-token) has an unknown field decription'],
     },
-    { title: 'a bad type', ext: 'yaml', text: VALID_FIRST + '  - { name: api-token, type: Password, value: t }\n', says: ['secrets[1] (api-token): type must be one of: Generic, IAM, RDS, Redis, ECS'] },
+    { title: 'a bad type', ext: 'yaml', text: VALID_FIRST + '  - { name: api-token, type: Password, value: t }\n', says: ['secrets[1] (api-token): type must be one of: Generic, IAM, RDS, Redis, ECS, PGSQL, SQLServer'] },
     {
       title: 'a bad value shape in a later version',
       ext: 'yaml',
@@ -301,7 +301,7 @@ secrets:
       says: ['secrets[1] (db-password): versions: RDS secrets keep at most 2 versions'],
     },
     { title: 'a typed secret without ExtendedConfig', ext: 'yaml', text: VALID_FIRST + '  - { name: ci-keys, type: IAM, value: { AccessKeys: [ { AccessKeyId: AK1 } ] } }\n', says: ['secrets[1] (ci-keys): extendedConfig is required for IAM secrets'] },
-    { title: 'rotation on a Generic secret', ext: 'yaml', text: VALID_FIRST + '  - { name: api-token, value: t, rotation: { automatic: true, interval: 7d } }\n', says: ['secrets[1] (api-token): rotation: Generic secrets do not rotate (only IAM, RDS, Redis, ECS do)'] },
+    { title: 'rotation on a Generic secret', ext: 'yaml', text: VALID_FIRST + '  - { name: api-token, value: t, rotation: { automatic: true, interval: 7d } }\n', says: ['secrets[1] (api-token): rotation: Generic secrets do not rotate (only IAM, RDS, Redis, ECS, PGSQL, SQLServer do)'] },
     {
       title: 'automatic rotation without an interval',
       ext: 'yaml',

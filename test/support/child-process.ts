@@ -52,28 +52,32 @@ export interface Running {
   /** the ready line's fields */
   db: string;
   region: string;
+  /** what the ready line says about the regions holding secrets, e.g. `secrets in cn-beijing (2)` */
+  regions: string;
   output(): { stdout: string; stderr: string };
   exited: Promise<Finished>;
   /** sends a signal (default SIGTERM) and waits for the exit */
   stop(signal?: NodeJS.Signals): Promise<Finished>;
 }
 
-const READY_LINE = /volc-secrets ready: (http:\/\/[^\s]+:(\d+)) \(db (.*), region ([^)]+)\)\n/;
+const READY_LINE = /volc-secrets ready: (http:\/\/[^\s]+:(\d+)) \(db (.*), region ([^)]+)\) ([^\n]*)\n/;
 
 /** Starts a server command and resolves once it printed its ready line (rejects if it exits first). */
 export function startUntilReady(command: string, args: string[], options: RunOptions): Promise<Running> {
   const { child, output, exited } = launch(command, args, options);
   return new Promise((resolve, reject) => {
+    // the ready line goes to stderr (stdout carries only log lines)
     const onData = () => {
-      const m = READY_LINE.exec(output().stdout);
+      const m = READY_LINE.exec(output().stderr);
       if (!m) return;
-      child.stdout!.off('data', onData);
+      child.stderr!.off('data', onData);
       resolve({
         child,
         url: m[1],
         port: Number(m[2]),
         db: m[3],
         region: m[4],
+        regions: m[5],
         output,
         exited,
         stop: (signal: NodeJS.Signals = 'SIGTERM') => {
@@ -82,7 +86,7 @@ export function startUntilReady(command: string, args: string[], options: RunOpt
         },
       });
     };
-    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
     exited.then(
       (f) => reject(new Error(`${path.basename(command)} exited before it was ready (code ${f.code}, signal ${f.signal}); stderr: ${f.stderr}`)),
       reject,

@@ -1,6 +1,6 @@
 /**
  * A client for the local control API (/_local/...) signed by the official @volcengine/openapi
- * Service through its generic fetchOpenAPI, exactly as the README shows users: GET and DELETE carry
+ * Service through its generic fetchOpenAPI, exactly as docs/control-api.md shows users: GET and DELETE carry
  * their parameters in the query, POST as a JSON object in `data`.
  */
 import type { Service } from '@volcengine/openapi';

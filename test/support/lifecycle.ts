@@ -18,7 +18,7 @@ export function wireTimeMs(text: string): number {
 
 export interface RotatableFixture {
   label: string;
-  type: 'IAM' | 'RDS' | 'Redis' | 'ECS';
+  type: 'IAM' | 'RDS' | 'Redis' | 'ECS' | 'PGSQL' | 'SQLServer';
   subType: string;
   value: object;
   extendedConfig: object;
@@ -69,6 +69,25 @@ export const ROTATABLE: readonly RotatableFixture[] = [
       ],
     },
     extendedConfig: { DBInstanceId: 'redis-0002', SecretSubType: 'DoubleUsers' },
+  },
+  {
+    label: 'PGSQL SingleUser',
+    type: 'PGSQL',
+    subType: 'SingleUser',
+    value: { Accounts: [{ AccountName: 'pg_app', AccountPassword: 'initial-pw-1' }] },
+    extendedConfig: { DBInstanceId: 'postgres-0001', SecretSubType: 'SingleUser' },
+  },
+  {
+    label: 'SQLServer DoubleUsers',
+    type: 'SQLServer',
+    subType: 'DoubleUsers',
+    value: {
+      Accounts: [
+        { AccountName: 'mssql_a', AccountPassword: 'initial-pw-a' },
+        { AccountName: 'mssql_b', AccountPassword: 'initial-pw-b' },
+      ],
+    },
+    extendedConfig: { DBInstanceId: 'mssql-0001', SecretSubType: 'DoubleUsers' },
   },
   {
     label: 'ECS Password',

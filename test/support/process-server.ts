@@ -73,13 +73,14 @@ export function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
       reject(new Error(`server did not start within ${options.readyTimeoutMs ?? 15000} ms; stderr: ${err}`));
     }, options.readyTimeoutMs ?? 15000);
     const onData = () => {
-      const m = /volc-secrets ready: (http:\/\/[^\s]+:(\d+))/.exec(out);
+      // the ready line goes to stderr (stdout carries only log lines)
+      const m = /volc-secrets ready: (http:\/\/[^\s]+:(\d+))/.exec(err);
       if (!m) return;
       clearTimeout(timer);
-      child.stdout!.off('data', onData);
+      child.stderr!.off('data', onData);
       resolve({ child, url: m[1], port: Number(m[2]), stdout: () => out, stderr: () => err, exited });
     };
-    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
       reject(new Error(`server exited before it was ready (code ${code}, signal ${signal}); stderr: ${err}`));

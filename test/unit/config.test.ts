@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, DEFAULTS, parseDotEnv, readDotEnv, resolveConfig } from '../../src/config';
+import { ConfigError, DEFAULTS, parseDotEnvText, readDotEnv, readSettings, resolveConfig, unusableDotEnvLines } from '../../src/config';
 
 const CRED = 'AKLTone:c2VjcmV0LW9uZQ==:2100000001';
 const SECRET_IN_BAD_TRIPLE = 'bm90LWEtdmFsaWQtdHJpcGxl';
@@ -133,13 +133,45 @@ describe('resolveConfig', () => {
   });
 });
 
-describe('parseDotEnv', () => {
+describe('.env files (read by dotenv)', () => {
   it('reads KEY=value lines with quotes, comments and export', () => {
-    expect(parseDotEnv('A=1\n# B=2\nexport C="three # not a comment"\nD=four # a comment\n  E = five \nnot a line\n')).toEqual({
+    expect(parseDotEnvText('A=1\n# B=2\nexport C="three # not a comment"\nD=four # a comment\n  E = five \nnot a line\n')).toEqual({
       A: '1',
       C: 'three # not a comment',
       D: 'four',
       E: 'five',
     });
+  });
+
+  it('names the lines it cannot use, but not the lines of a quoted multi-line value', () => {
+    const text = 'A=1\nVOLC_SECRETS_PORT 8970\nB="first\nsecond line\nthird"\n# comment\n\njust words\nC=3\n';
+    expect(unusableDotEnvLines(text)).toEqual([
+      { line: 2, text: 'VOLC_SECRETS_PORT 8970' },
+      { line: 8, text: 'just words' },
+    ]);
+    expect(parseDotEnvText(text)).toMatchObject({ A: '1', B: 'first\nsecond line\nthird', C: '3' });
+  });
+});
+
+describe('readSettings', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'volc-settings-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('layers the environment over .env and warns about unknown VOLC_SECRETS_ variables with a did-you-mean', () => {
+    fs.writeFileSync(path.join(dir, '.env'), 'VOLC_SECRETS_PORT=0\nVOLC_SECRETS_REGOIN=cn-shanghai\nthis is not an assignment\n');
+    const { env, warnings } = readSettings(dir, { VOLC_SECRETS_PORT: '9000', VOLC_SECRETS_LOGLEVEL: 'debug', VOLC_SECRETS_TOTALLY_NEW: 'x', OTHER: 'y' });
+    expect(env).toMatchObject({ VOLC_SECRETS_PORT: '9000', VOLC_SECRETS_REGOIN: 'cn-shanghai', OTHER: 'y' });
+    expect(warnings).toEqual([
+      `${path.join(dir, '.env')}:3 is not NAME=value and was ignored: this is not an assignment`,
+      `unknown variable VOLC_SECRETS_REGOIN in ${path.join(dir, '.env')} is ignored (did you mean VOLC_SECRETS_REGION?)`,
+      'unknown variable VOLC_SECRETS_LOGLEVEL in the environment is ignored (did you mean VOLC_SECRETS_LOG_LEVEL?)',
+      'unknown variable VOLC_SECRETS_TOTALLY_NEW in the environment is ignored',
+    ]);
+  });
+
+  it('has nothing to say about a clean setup', () => {
+    fs.writeFileSync(path.join(dir, '.env'), '# only known names\nVOLC_SECRETS_DB=:memory:\n');
+    expect(readSettings(dir, { VOLC_SECRETS_REGION: 'cn-beijing' }).warnings).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { createLogger, formatLine, type LogLevel } from '../../src/logger';
+import { createLogger, formatLine, formatTextLine, type LogLevel } from '../../src/logger';
 
 function capture(level: LogLevel) {
   const stream = new PassThrough();
@@ -9,11 +9,33 @@ function capture(level: LogLevel) {
 }
 
 describe('logger', () => {
-  it('writes one JSON object per line: fields, level, message and timestamp, keys sorted, undefined fields left out', () => {
+  it('writes one JSON object per line: level, time and message first, then the fields sorted, undefined fields left out', () => {
     const line = formatLine('info', 'request', { status: 200, action: 'GetSecretValue', errorCode: undefined, accountId: null }, new Date(Date.UTC(2024, 0, 2, 3, 4, 5)));
-    expect(line).toBe(
-      '{"accountId":null,"action":"GetSecretValue","level":"info","message":"request","status":200,"timestamp":"2024-01-02T03:04:05.000Z"}',
+    expect(line).toBe('{"level":"info","time":"2024-01-02T03:04:05.000Z","message":"request","accountId":null,"action":"GetSecretValue","status":200}');
+  });
+
+  it('writes a request as one readable text line: time, status, Action, secret, ms, error code', () => {
+    const at = new Date(2024, 0, 2, 3, 4, 5, 67);
+    const fields = { method: 'POST', path: '/', action: 'GetSecretValue', secretName: 'db', status: 404, ms: 1.25, errorCode: 'ResourceNotFound', requestId: 'r1' };
+    expect(formatTextLine('info', 'request', fields, at)).toBe('03:04:05.067 404 GetSecretValue db 1.25ms ResourceNotFound');
+    expect(formatTextLine('info', 'request', { method: 'GET', path: '/nowhere', action: null, status: 400, ms: 0 }, at)).toBe('03:04:05.067 400 GET /nowhere 0ms');
+    expect(formatTextLine('warn', 'seed loaded', { created: 2, seed: 'my seed.yaml' }, at)).toBe('03:04:05.067 warn  seed loaded created=2 seed="my seed.yaml"');
+    // fields the sentence already says are not repeated
+    expect(formatTextLine('info', 'no secret db in region cn-shanghai', { secretName: 'db', region: 'cn-shanghai', regions: ['cn-beijing'] }, at)).toBe(
+      '03:04:05.067 info  no secret db in region cn-shanghai regions=["cn-beijing"]',
     );
+  });
+
+  it('chooses text for a terminal and json otherwise when the format is auto', () => {
+    const tty = Object.assign(new PassThrough(), { isTTY: true });
+    const pipe = new PassThrough();
+    const chunks: Record<string, string> = { tty: '', pipe: '' };
+    tty.on('data', (c: Buffer) => (chunks.tty += c.toString('utf8')));
+    pipe.on('data', (c: Buffer) => (chunks.pipe += c.toString('utf8')));
+    createLogger('info', tty, 'auto').info('request', { status: 200, action: 'DescribeSecrets', ms: 2 });
+    createLogger('info', pipe, 'auto').info('request', { status: 200, action: 'DescribeSecrets', ms: 2 });
+    expect(chunks.tty).toMatch(/^\d\d:\d\d:\d\d\.\d{3} 200 DescribeSecrets 2ms\n$/);
+    expect(Object.keys(JSON.parse(chunks.pipe)).slice(0, 3)).toEqual(['level', 'time', 'message']);
   });
 
   it('writes the lines at or above its level and nothing when silent', () => {
@@ -30,8 +52,8 @@ describe('logger', () => {
   });
 
   it('keeps its own level, message and time over fields of the same name', () => {
-    const parsed = JSON.parse(formatLine('warn', 'real', { level: 'debug', message: 'forged', timestamp: 'then' }, new Date(0)));
-    expect(parsed).toEqual({ level: 'warn', message: 'real', timestamp: '1970-01-01T00:00:00.000Z' });
+    const parsed = JSON.parse(formatLine('warn', 'real', { level: 'debug', message: 'forged', time: 'then' }, new Date(0)));
+    expect(parsed).toEqual({ level: 'warn', message: 'real', time: '1970-01-01T00:00:00.000Z' });
   });
 
   it('still writes a line when a field cannot be serialised', () => {

@@ -4,6 +4,7 @@
  * write lock and the sweeper's lock are advisory locks (locks.ts). Migrations run under kysely's own
  * advisory lock, so servers starting together migrate once.
  */
+import { SecretLocations } from '../secret-locations';
 import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import { POSTGRES_MIGRATIONS } from '../../../db/migrations';
 import { KyselyAuditStore } from '../audit-records';
@@ -72,6 +73,7 @@ export async function openPostgresStore(location: Extract<DatabaseLocation, { ki
     location,
     label: location.label,
     uow: new PostgresUnitOfWork(db),
+    locations: new SecretLocations(db),
     audit: new KyselyAuditStore(db),
     snapshots: {
       capture: () => db.transaction().setIsolationLevel('repeatable read').execute(captureRows),

@@ -58,12 +58,38 @@ function pathProblem(file: string): string | null {
   return null;
 }
 
+/**
+ * A permission problem, named the way the OS names it (EACCES) with the path it concerns: SQLite
+ * itself only says "unable to open database file".
+ */
+function permissionProblem(file: string, error: unknown): string | null {
+  if (file === MEMORY) return null;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') {
+    const where = (error as NodeJS.ErrnoException).path ?? path.dirname(path.resolve(file));
+    return `${code}: permission denied on ${where}`;
+  }
+  // SQLite's CANTOPEN/READONLY: find the directory or file we may not write
+  const full = path.resolve(file);
+  for (const [target, what] of [
+    [full, 'file'],
+    [path.dirname(full), 'directory'],
+  ] as const) {
+    try {
+      fs.accessSync(target, fs.constants.W_OK);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EACCES') return `EACCES: the ${what} ${target} is not writable`;
+    }
+  }
+  return null;
+}
+
 export function openSqlite(file: string): BetterSqlite3.Database {
   if (file !== MEMORY) {
     try {
       fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     } catch (e) {
-      throw new DatabaseOpenError(`cannot create the directory for database ${file}: ${pathProblem(file) ?? (e as Error).message}`);
+      throw new DatabaseOpenError(`cannot create the directory for database ${file}: ${pathProblem(file) ?? permissionProblem(file, e) ?? (e as Error).message}`);
     }
   }
   loadNativeBinding();
@@ -86,7 +112,7 @@ export function openSqlite(file: string): BetterSqlite3.Database {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.prepare('select count(*) from sqlite_master').get();
   } catch (e) {
-    throw new DatabaseOpenError(`cannot open database ${file}: ${pathProblem(file) ?? (e as Error).message}`);
+    throw new DatabaseOpenError(`cannot open database ${file}: ${pathProblem(file) ?? permissionProblem(file, e) ?? (e as Error).message}`);
   }
   return sqlite;
 }

@@ -2,6 +2,7 @@
  * The store on one SQLite file (or memory). One process owns the file: the clock stays in the
  * process and an exclusive task needs no lock beyond the server's own (it runs one sweep at a time).
  */
+import { SecretLocations } from '../secret-locations';
 import { KyselyAuditStore } from '../audit-records';
 import type { DatabaseLocation } from '../database-url';
 import { masterKeyCheckStore } from '../store-meta';
@@ -17,6 +18,7 @@ export async function openSqliteStore(location: Extract<DatabaseLocation, { kind
     location,
     label: location.file,
     uow: new SqliteUnitOfWork(db),
+    locations: new SecretLocations(db),
     audit: new KyselyAuditStore(db),
     snapshots: {
       capture: () => db.transaction().execute(captureRows),
