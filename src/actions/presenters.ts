@@ -4,6 +4,9 @@
  */
 import { representable } from '../domain/clock';
 import type { Secret, SecretValue, SecretVersion } from '../domain/types';
+import type { WireSecret } from './wire-secret';
+
+export type { WireSecret } from './wire-secret';
 
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
 
@@ -15,27 +18,6 @@ export function beijingTime(ms: number | null): string {
 
 export const seconds = (ms: number): number => Math.floor(representable(ms) / 1000);
 
-export interface WireSecret {
-  ID: string;
-  Trn: string;
-  UID: string;
-  SecretName: string;
-  SecretType: string;
-  SecretState: string;
-  ProjectName: string;
-  Description: string;
-  EncryptionKey: string;
-  ExtendedConfig: string;
-  Managed: boolean;
-  OwningService: string;
-  RotationState: string;
-  RotationInterval: number;
-  LastRotationTime: string;
-  ScheduleRotationTime: string;
-  ScheduleDeleteTime: string;
-  CreationDate: number;
-  UpdateDate: number;
-}
 
 export function presentSecret(s: Secret): WireSecret {
   return {

@@ -45,8 +45,8 @@ describe('the volc-secrets bin', () => {
       const sdk = sdkClient({ port: server.port }, { credentials });
       await sdk.ok('CreateSecret', { SecretName: 'from-bin', SecretType: 'Generic', SecretValue: 'bundled' });
       expect((await sdk.ok('GetSecretValue', { SecretName: 'from-bin' }, 'get')).SecretValue).toBe('bundled');
-      // the web console, from dist/console/ beside the bundle, and its address in the start-up lines
-      expect(server.stdout()).toContain(`Web console: ${server.url}/console/\n`);
+      // the web console, from dist/console/ beside the bundle, and its address in the start-up lines (on stderr, beside the ready line)
+      expect(server.stderr()).toContain(`Web console: ${server.url}/console/\n`);
       const page = await fetch(`${server.url}/console/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<script src="console.js" defer>');

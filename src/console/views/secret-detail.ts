@@ -5,30 +5,10 @@
 import { field, h, localTime, replace, select, table } from '../dom';
 import { formOf } from '../secret-forms';
 import { actionForm, panel, perform, statusLine, valueOf, type ViewContext } from '../ui';
+import type { WireSecret } from '../../actions/wire-secret';
 import { restoreForm } from './restore-form';
 import { rotationText } from './secrets-list';
 
-interface WireSecret {
-  ID: string;
-  Trn: string;
-  UID: string;
-  SecretName: string;
-  SecretType: string;
-  SecretState: string;
-  ProjectName: string;
-  Description: string;
-  EncryptionKey: string;
-  ExtendedConfig: string;
-  Managed: boolean;
-  OwningService: string;
-  RotationState: string;
-  RotationInterval: number;
-  LastRotationTime: string;
-  ScheduleRotationTime: string;
-  ScheduleDeleteTime: string;
-  CreationDate: number;
-  UpdateDate: number;
-}
 
 interface WireVersion {
   VersionID: string;

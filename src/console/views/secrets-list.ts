@@ -5,6 +5,7 @@
 import { field, h, localTime, replace, select, table } from '../dom';
 import { SECRET_FORMS, SECRET_STATES } from '../secret-forms';
 import { perform, statusLine, type ViewContext } from '../ui';
+import type { WireSecret } from '../../actions/wire-secret';
 
 export const PAGE_SIZE = 10;
 
@@ -38,15 +39,6 @@ function filters(q: ListQuery): string | undefined {
   return list.length ? JSON.stringify(list) : undefined;
 }
 
-interface WireSecret {
-  SecretName: string;
-  SecretType: string;
-  SecretState: string;
-  RotationState: string;
-  RotationInterval: number;
-  ProjectName: string;
-  UpdateDate: number;
-}
 
 export function rotationText(s: { RotationState: string; RotationInterval: number }): string {
   if (s.RotationState !== 'Enable') return s.RotationState;
