@@ -9,6 +9,7 @@ import { HELP, Scratch, parseOptions } from './bench/context';
 import { render, summarise } from './bench/report';
 import { measurePostgres, type PostgresSamples } from './bench/postgres';
 import { measureScale, type ScaleSamples } from './bench/scale';
+import { profileServer, renderProfile } from './bench/profile';
 import { measureStartup, type StartupSamples } from './bench/startup';
 import { measureThroughput, type ActionSamples } from './bench/throughput';
 
@@ -20,6 +21,15 @@ async function main(): Promise<number> {
   }
   const log = (line: string) => process.stderr.write(line + '\n');
   const scratch = new Scratch();
+  if (options.profile) {
+    try {
+      log('profile…');
+      process.stdout.write('\n' + renderProfile(await profileServer(options, scratch, log)) + '\n');
+      return 0;
+    } finally {
+      scratch.remove();
+    }
+  }
   const samples: { throughput?: ActionSamples[]; startup?: StartupSamples; scale?: ScaleSamples[]; postgres?: PostgresSamples } = {};
   const stopAll = () => {
     scratch.remove();

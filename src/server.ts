@@ -15,7 +15,7 @@ import { readMasterKeyFile, type LoadedMasterKey } from './crypto/master-key';
 import { SecretBackups } from './domain/backups';
 import { AdjustableClock } from './domain/clock';
 import { SecretsService, type SweepReport } from './domain/secrets-service';
-import { createApp } from './http/app';
+import { createListener } from './http/app';
 import { mountConsole } from './http/console';
 import { DEFAULT_REQUEST_TIMEOUT_MS, httpServerLimits } from './http/client-errors';
 import { Authenticator } from './http/authenticate';
@@ -189,7 +189,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   // the control API checks signatures against every key (control-only ones too), then requires `control`
   const controlAuthenticator = new Authenticator({ credentials: { lookup: (ak) => registry.lookupForControl(ak) }, maxSkewMs });
   const dispatcher = new Dispatcher({ authenticator, services: { secrets, backups }, beforeAction: faults.beforeAction, onInternalError });
-  const app = createApp({
+  const app = createListener({
     dispatcher,
     mount: (express) => {
       // the web console's static files; its pages call the API below like any SDK

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Credential } from '../../src/credentials';
 import type { Scope } from '../../src/domain/types';
 import { spawnServer, type ServerProcess } from './processes';
-import { REGION } from './requests';
+import { REGION, SCENARIOS, type ScenarioName } from './requests';
 
 export type Section = 'throughput' | 'startup' | 'scale' | 'postgres';
 export const SECTIONS: readonly Section[] = ['throughput', 'startup', 'scale', 'postgres'];
@@ -33,6 +33,10 @@ export interface BenchOptions {
   quick: boolean;
   /** an administrative PostgreSQL URL for the postgres section (databases are created and dropped on it) */
   postgresUrl?: string;
+  /** --profile: profile the server under one cell instead of the sections */
+  profile: boolean;
+  /** the Action of the profiled cell */
+  profileAction: ScenarioName;
 }
 
 const HELP = `npm run bench [-- options]
@@ -45,15 +49,18 @@ const HELP = `npm run bench [-- options]
   --only S,...       sections to run: throughput, startup, scale, postgres (default all)
   --pg URL           PostgreSQL cluster for the postgres section, an administrative URL such as
                      postgres://postgres@127.0.0.1:5432/postgres (BENCH_PG; the section is skipped without it)
-  --output FILE      JSON results (default scripts/bench-results.json)`;
+  --output FILE      JSON results (default scripts/bench-results.json)
+  --profile          instead: one cell (--seconds, default 5) on the server under V8's CPU profiler;
+                     writes scripts/bench-<Action>.cpuprofile and prints the top functions and modules
+  --action A         the profiled Action: GetSecretValue (default), DescribeSecrets, CreateSecret`;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions | 'help' {
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--quick') {
-      flags.set('quick', '1');
+    if (arg === '--quick' || arg === '--profile') {
+      flags.set(arg.slice(2), '1');
       continue;
     }
     const m = /^--([a-z]+)(?:=(.*))?$/.exec(arg);
@@ -88,7 +95,14 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     output: pick('output', 'BENCH_OUTPUT') ?? path.resolve(__dirname, '../../../scripts/bench-results.json'),
     quick,
     postgresUrl: pick('pg', 'BENCH_PG'),
+    profile: flags.get('profile') === '1',
+    profileAction: profiledAction(flags.get('action') ?? 'GetSecretValue'),
   };
+}
+
+function profiledAction(name: string): ScenarioName {
+  if (!Object.prototype.hasOwnProperty.call(SCENARIOS, name)) throw new Error(`--action must be one of ${Object.keys(SCENARIOS).join(', ')}, not ${name}`);
+  return name as ScenarioName;
 }
 
 export { HELP };

@@ -59,6 +59,11 @@ export class ProcessMeter {
     this.cpuAtStart = this.cpuMs();
   }
 
+  /** bytes resident now */
+  rss(): number {
+    return this.status('VmRSS');
+  }
+
   read(): Usage {
     this.stopSampling();
     const peakRss = this.canReset ? this.status('VmHWM') : Math.max(this.sampled, this.status('VmRSS'));

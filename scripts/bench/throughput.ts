@@ -60,6 +60,7 @@ export async function measureThroughput(options: BenchOptions, scratch: Scratch,
   const dbFile = scratch.file('throughput.db');
   await seedSecrets(dbFile, BENCH_SCOPE, 0, options.population);
   const target = await startTarget(scratch, dbFile);
+  log(`  idle RSS after start: ${(target.meter.rss() / 2 ** 20).toFixed(0)} MiB (the server before its first request)`);
   const results: ActionSamples[] = [];
   let tag = 0;
   const sourceFor = (action: ScenarioName) => SCENARIOS[action](BENCH_CREDENTIAL, options.population, `t${tag++}`);

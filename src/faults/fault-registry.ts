@@ -99,12 +99,18 @@ export class FaultRegistry {
   }
 
   /** The dispatcher hook: waits the decided delay, then answers the decided error (or lets the call pass). */
-  readonly beforeAction = async ({ caller, action, secretName }: FaultCall): Promise<ApiError | null> => {
+  readonly beforeAction = ({ caller, action, secretName }: FaultCall): Promise<ApiError | null> | null => {
+    // no rule: nothing to decide, and no promise for the dispatcher to wait on
+    if (this.active.length === 0) return null;
     const decision = this.decide({ action, secretName, accessKeyId: caller.accessKeyId });
     if (!decision) return null;
+    return this.apply(decision);
+  };
+
+  private async apply(decision: FaultDecision): Promise<ApiError | null> {
     if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
     return decision.error;
-  };
+  }
 
   private fires(entry: ActiveRule): boolean {
     const { rule, random } = entry;

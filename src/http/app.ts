@@ -2,6 +2,7 @@
  * The express edge: keep the raw body (the signature covers its bytes), answer /healthz, and hand
  * every other request to the Dispatcher. Whatever goes wrong here still answers with an envelope.
  */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { record } from '../lookup';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { PendingAuthentication, WireHead, WireRequest } from './authenticate';
@@ -32,36 +33,44 @@ export interface AppOptions {
 }
 
 export function toWireHead(req: Request): WireHead {
-  const url = req.originalUrl;
+  return wireHead(req, req.originalUrl);
+}
+
+/** The head of a request as node parsed it; `url` is the full URL (express's originalUrl inside a mounted route). */
+function wireHead(req: IncomingMessage, url: string): WireHead {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const query = q === -1 ? [] : [...new URLSearchParams(url.slice(q + 1))];
-  // no prototype: SignedHeaders may name `__proto__` or `constructor`, which must read as absent
-  const headers = record<string>();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  return { method: req.method, path, query, headers };
+  return { method: req.method ?? 'GET', path, query, headers: headersOf(req) };
 }
 
-export function toWireRequest(req: Request): WireRequest {
-  return { ...toWireHead(req), body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) };
+/**
+ * Node's own header object, uncopied: node joins repeated headers into one string, all but
+ * `set-cookie` (an array), and only then is a copy made. The object has a prototype, so a header
+ * named by the client (SignedHeaders) is read with own(), never by plain indexing.
+ */
+function headersOf(req: IncomingMessage): WireHead['headers'] {
+  const headers = req.headers;
+  if (headers['set-cookie'] === undefined) return headers as WireHead['headers'];
+  const copy = record<string>();
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) copy[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return copy;
 }
 
 /**
  * Reads the body as far as the signature check allows: nothing when it already failed or the URL is
  * presigned (it signs no body), the full limit once the signature is good or its hash is declared.
  */
-export async function readSignedBody(req: Request, res: Response, pending: PendingAuthentication | null, limit: number): Promise<Buffer> {
+export async function readSignedBody(req: IncomingMessage, res: ServerResponse, pending: PendingAuthentication | null, limit: number): Promise<Buffer> {
   if (pending === null || !pending.bodySigned) {
     if (!announcesBody(req)) return Buffer.alloc(0);
     // the unread body is not worth receiving: end the connection after the answer
     res.setHeader('Connection', 'close');
     return SOME_BODY;
   }
-  const body = await readBody(req, limit);
-  req.body = body;
-  return body;
+  return readBody(req, limit);
 }
 
 function bodyError(err: unknown): ApiError {
@@ -83,23 +92,54 @@ function isBodyReadError(err: unknown): boolean {
   return typeof e.type === 'string' || (typeof e.status === 'number' && e.status >= 400 && e.status < 500);
 }
 
-export function createApp(options: AppOptions): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.set('query parser', false);
+/**
+ * The bytes express's `res.status(n).json(body)` sends (its default settings: no replacer, no spaces,
+ * no escaping, no ETag), without its per-call header and charset handling.
+ */
+export function sendJson(res: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  options.mount?.(app);
+/**
+ * `/?...`: the API's only path with a query, as every SDK call has (Action and Version at least). No
+ * other route serves it; a bare `/` goes through express, where the console sends browsers on.
+ */
+function isApiCall(url: string | undefined): boolean {
+  return url !== undefined && url.charCodeAt(0) === 47 && url.charCodeAt(1) === 63;
+}
 
-  app.use(async (req: Request, res: Response, next: NextFunction) => {
+/**
+ * The server's listener: requests to `/?...` (every Volcengine Action) go straight to the API handler;
+ * the rest (health, the console, the control API, the Huawei door, and anything unknown, which the API
+ * answers too) go through express's router. The API handler needs only node's request and response.
+ */
+export function createListener(options: AppOptions): RequestListener {
+  const api = apiHandler(options);
+  const app = createApp(options, api);
+  return (req, res) => {
+    if (isApiCall(req.url)) api(req, res);
+    else app(req, res);
+  };
+}
+
+/** express's req.path where express routed the request; on the direct path the URL's own (it starts with `/`). */
+function pathOf(req: IncomingMessage, urlPath: string): string {
+  return (req as Partial<Request>).path ?? urlPath;
+}
+
+type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+function apiHandler(options: AppOptions): ApiHandler {
+  return async (req, res) => {
     const started = performance.now();
     const requestId = newRequestId();
     try {
       // the signature is checked as far as it can be before a byte of the body is read
-      const head = toWireHead(req);
+      const head = wireHead(req, (req as Partial<Request>).originalUrl ?? req.url ?? '/');
       let pending: PendingAuthentication | null = null;
       // a refusal is answered by the dispatcher like any other (envelope, audit), with the body unread
       let authentication: Pick<PendingAuthentication, 'finish'>;
@@ -115,38 +155,62 @@ export function createApp(options: AppOptions): express.Express {
       }
       const declared = head.headers['x-content-sha256'] !== undefined;
       const body = await readSignedBody(req, res, pending, declared ? MAX_BODY_BYTES : UNDECLARED_HASH_BODY_BYTES);
-      const result = await options.dispatcher.dispatch({ ...head, body }, requestId, authentication);
-      res.status(result.status).json(result.body);
-      options.observe?.({ ...result.record, method: req.method, path: req.path, durationMs: performance.now() - started });
+      const wire = head as WireRequest;
+      wire.body = body;
+      const result = await options.dispatcher.dispatch(wire, requestId, authentication);
+      sendJson(res, result.status, result.body);
+      // the dispatcher's record, completed in place (it is not used after this)
+      const observed = result.record as DispatchRecord & { durationMs: number; method: string; path: string };
+      observed.method = head.method;
+      observed.path = pathOf(req, head.path);
+      observed.durationMs = performance.now() - started;
+      options.observe?.(observed);
     } catch (e) {
-      next(e);
+      answerFailure(options, e, req, res);
     }
-  });
+  };
+}
 
-  // Body-reading failures and anything unforeseen: still a Volcengine envelope, never HTML.
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const requestId = newRequestId();
-    const error = err instanceof ApiError ? err : isBodyReadError(err) ? bodyError(err) : apiError('UndefinedError');
-    if (res.headersSent) return;
-    // The body was never read, but the query names the Action: answer in its name, as every other refusal does.
-    const { query } = toWireRequest(req);
-    const action = query.find(([k]) => k === 'Action')?.[1] ?? null;
-    const version = query.find(([k]) => k === 'Version')?.[1] ?? null;
-    res.status(error.status).json(errorEnvelope({ requestId, action: action ?? '', version: version ?? '', region: 'cn-beijing' }, error));
-    options.observe?.({
-      requestId,
-      action,
-      version,
-      accessKeyId: null,
-      accountId: null,
-      region: null,
-      secretName: null,
-      status: error.status,
-      errorCode: error.code,
-      method: req.method,
-      path: req.path,
-      durationMs: 0,
-    });
+/** Body-reading failures and anything unforeseen: still a Volcengine envelope, never HTML. */
+function answerFailure(options: AppOptions, err: unknown, req: IncomingMessage, res: ServerResponse): void {
+  const requestId = newRequestId();
+  const error = err instanceof ApiError ? err : isBodyReadError(err) ? bodyError(err) : apiError('UndefinedError');
+  if (res.headersSent) return;
+  // The body was never read, but the query names the Action: answer in its name, as every other refusal does.
+  const { query, path } = wireHead(req, (req as Partial<Request>).originalUrl ?? req.url ?? '/');
+  const action = query.find(([k]) => k === 'Action')?.[1] ?? null;
+  const version = query.find(([k]) => k === 'Version')?.[1] ?? null;
+  sendJson(res, error.status, errorEnvelope({ requestId, action: action ?? '', version: version ?? '', region: 'cn-beijing' }, error));
+  options.observe?.({
+    requestId,
+    action,
+    version,
+    accessKeyId: null,
+    accountId: null,
+    region: null,
+    secretName: null,
+    status: error.status,
+    errorCode: error.code,
+    method: req.method ?? 'GET',
+    path: pathOf(req, path),
+    durationMs: 0,
   });
+}
+
+/** The express app: health, the mounted routes, then the API for every other path. */
+export function createApp(options: AppOptions, api: ApiHandler = apiHandler(options)): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', false);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  options.mount?.(app);
+
+  app.use((req: Request, res: Response) => api(req, res));
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => answerFailure(options, err, req, res));
   return app;
 }

@@ -111,6 +111,9 @@ export class AuthenticationError extends ApiError {
 export class Authenticator {
   private readonly keyCache = new Map<string, Buffer>();
   private readonly wallClock: () => number;
+  /** The last X-Date parsed and its instant: replayed and concurrent requests share a second. A parse, not a verdict. */
+  private lastXDate = '';
+  private lastSignedAt: number | null = null;
 
   constructor(private readonly options: AuthenticatorOptions) {
     this.wallClock = options.wallClock ?? Date.now;
@@ -231,7 +234,11 @@ export class Authenticator {
     if (claim.service !== SERVICE_NAME) throw apiError('ServiceNotFound', claim.service);
     if (!REGION_PATTERN.test(claim.region)) throw apiError('MissingRequestInfo', 'Region');
     if (!claim.xDate) throw apiError('MissingRequestInfo', 'X-Date');
-    const signedAt = parseXDate(claim.xDate);
+    if (claim.xDate !== this.lastXDate) {
+      this.lastSignedAt = parseXDate(claim.xDate);
+      this.lastXDate = claim.xDate;
+    }
+    const signedAt = this.lastSignedAt;
     if (signedAt === null) throw apiError('InvalidTimestamp');
     this.checkTime(claim, signedAt);
     const account = this.options.credentials.lookup(claim.accessKeyId);

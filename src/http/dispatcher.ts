@@ -32,7 +32,7 @@ export interface DispatchResult {
 }
 
 /** A hook that may refuse or delay a call after it is authenticated and routed (fault injection). */
-export type BeforeAction = (call: { caller: Caller; action: string; secretName: string | null }) => Promise<ApiError | null>;
+export type BeforeAction = (call: { caller: Caller; action: string; secretName: string | null }) => Promise<ApiError | null> | null;
 
 export interface DispatcherDeps {
   authenticator: Authenticator;
@@ -48,6 +48,11 @@ function firstString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
   return undefined;
+}
+
+function isEmpty(params: Params): boolean {
+  for (const _key in params) return false;
+  return true;
 }
 
 function secretNameOf(params: Params): string | null {
@@ -85,11 +90,14 @@ export class Dispatcher {
     });
     try {
       const caller = pending ? pending.finish(req.body) : this.deps.authenticator.authenticate(req);
-      Object.assign(record, { accessKeyId: caller.accessKeyId, accountId: caller.accountId, region: caller.region });
+      record.accessKeyId = caller.accessKeyId;
+      record.accountId = caller.accountId;
+      record.region = caller.region;
 
       // every byte used from here on is covered by the signature (a presigned URL carries no body)
       const body = parseBody(req.body, req.headers['content-type']);
-      const text = { ...queryParams, ...body.text };
+      // a GET has no body parameters: the query's are the text, uncopied
+      const text = isEmpty(body.text) ? queryParams : { ...queryParams, ...body.text };
       record.action = firstString(text.Action ?? body.typed.Action) ?? null;
       record.version = firstString(text.Version ?? body.typed.Version) ?? null;
       if (!record.action) throw apiError('MissingParameter', 'Action');
@@ -98,11 +106,18 @@ export class Dispatcher {
       if (!action) throw apiError('InvalidActionOrVersion', record.action, record.version);
 
       checkParameterCount(text, body.typed);
-      const params = this.validate(action, { ...coerceTextParams(text, schemaById(action.schemaId)), ...body.typed });
+      const coerced = coerceTextParams(text, schemaById(action.schemaId));
+      // Action and Version name the call, not its parameters: left out of the copy (no `delete`)
+      const { Action: _action, Version: _version, ...params } = isEmpty(body.typed) ? coerced : { ...coerced, ...body.typed };
+      this.validate(action, params);
       record.secretName = secretNameOf(params);
 
-      const injected = await this.deps.beforeAction?.({ caller, action: action.name, secretName: record.secretName });
-      if (injected) throw injected;
+      // null (no fault rule active): the call goes on without waiting on a promise
+      const fault = this.deps.beforeAction?.({ caller, action: action.name, secretName: record.secretName });
+      if (fault) {
+        const injected = await fault;
+        if (injected) throw injected;
+      }
 
       const ctx: ActionContext = { scope: { accountId: caller.accountId, region: caller.region }, services: this.deps.services };
       const result = await action.handle(ctx, params);
@@ -116,11 +131,9 @@ export class Dispatcher {
     }
   }
 
-  private validate(action: ActionDefinition, params: Params): Params {
-    delete params.Action;
-    delete params.Version;
+  private validate(action: ActionDefinition, params: Params): void {
     const validate = validatorFor(action.schemaId);
-    if (validate(params)) return params;
+    if (validate(params)) return;
     const error = validate.errors![0];
     if (error.keyword === 'required') {
       throw apiError('MissingParameter', String((error.params as { missingProperty: string }).missingProperty));

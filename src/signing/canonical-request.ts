@@ -23,16 +23,24 @@ export type QueryPairs = ReadonlyArray<readonly [string, string]>;
  * (Repeated keys are sorted by value, as the Node SDK does; KMS parameters are never repeated.)
  */
 export function canonicalQueryString(pairs: QueryPairs): string {
-  return pairs
-    .map(([k, v]) => [k, uriEncode(k), uriEncode(v)] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0))
-    .map(([, k, v]) => `${k}=${v}`)
-    .join('&');
+  // on every request: one array of encoded triples, sorted, then one string (no intermediate arrays)
+  const encoded: Array<readonly [string, string, string]> = new Array(pairs.length);
+  for (let i = 0; i < pairs.length; i++) encoded[i] = [pairs[i][0], uriEncode(pairs[i][0]), uriEncode(pairs[i][1])];
+  encoded.sort(compareEncodedPairs);
+  let out = '';
+  for (let i = 0; i < encoded.length; i++) out += (i === 0 ? '' : '&') + encoded[i][1] + '=' + encoded[i][2];
+  return out;
+}
+
+/** By raw key, then by encoded value. */
+function compareEncodedPairs(a: readonly [string, string, string], b: readonly [string, string, string]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0;
 }
 
 /** Canonical URI: each path segment decoded then re-encoded per RFC 3986; empty path is "/". */
 export function canonicalUri(path: string): string {
-  if (!path) return '/';
+  // the API's only path
+  if (!path || path === '/') return '/';
   return path
     .split('/')
     .map((segment) => {
@@ -62,18 +70,20 @@ export interface CanonicalRequestInput {
 }
 
 export function canonicalRequest(input: CanonicalRequestInput): string {
-  const names = [...input.signedHeaders].map((h) => h.toLowerCase()).sort();
+  const names = input.signedHeaders.map((h) => h.toLowerCase()).sort();
   // The SDKs write the header lines joined by "\n" and then add one "\n": with no signed headers (a
   // presigned URL from the Node SDK) the block is a lone "\n", not empty.
-  const headerBlock = names.map((n) => `${n}:${input.headerValues[n] ?? ''}`).join('\n') + '\n';
-  return [
-    input.method.toUpperCase(),
-    canonicalUri(input.path),
-    canonicalQueryString(input.query),
-    headerBlock,
-    names.join(';'),
-    input.payloadHash,
-  ].join('\n');
+  let headerBlock = '';
+  for (const n of names) headerBlock += n + ':' + (input.headerValues[n] ?? '') + '\n';
+  if (names.length === 0) headerBlock = '\n';
+  return (
+    input.method.toUpperCase() + '\n' +
+    canonicalUri(input.path) + '\n' +
+    canonicalQueryString(input.query) + '\n' +
+    headerBlock + '\n' +
+    names.join(';') + '\n' +
+    input.payloadHash
+  );
 }
 
 export function credentialScope(date: string, region: string, service: string): string {

@@ -16,6 +16,8 @@ export * from './canonical-request';
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 export function sha256Hex(data: string | Buffer): string {
+  // most requests have no body: its hash is a constant
+  if (data.length === 0) return EMPTY_BODY_SHA256;
   // one-shot: no Hash object per call (every request hashes its canonical request, often its body)
   return hash('sha256', data, 'hex');
 }
@@ -33,7 +35,7 @@ export function deriveSigningKey(secretKey: string, date: string, region: string
 }
 
 export function stringToSign(xDate: string, scope: string, canonical: string): string {
-  return [ALGORITHM, xDate, scope, sha256Hex(canonical)].join('\n');
+  return ALGORITHM + '\n' + xDate + '\n' + scope + '\n' + sha256Hex(canonical);
 }
 
 export function signatureHex(signingKey: Buffer, toSign: string): string {
@@ -73,14 +75,19 @@ export function parseAuthorization(header: string): ParsedAuthorization | Author
   let credential: string | undefined;
   let signedHeaders: string | undefined;
   let signature: string | undefined;
-  for (const part of trimmed.slice(ALGORITHM.length + 1).split(',')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    // a field given twice: the last one counts
-    if (name === 'Credential') credential = part.slice(eq + 1).trim();
-    else if (name === 'SignedHeaders') signedHeaders = part.slice(eq + 1).trim();
-    else if (name === 'Signature') signature = part.slice(eq + 1).trim();
+  // the comma-separated `name=value` fields, walked by index (no array of parts on every request)
+  for (let start = ALGORITHM.length + 1; start <= trimmed.length; ) {
+    let end = trimmed.indexOf(',', start);
+    if (end === -1) end = trimmed.length;
+    const eq = trimmed.indexOf('=', start);
+    if (eq > start && eq < end) {
+      const name = trimmed.slice(start, eq).trim();
+      // a field given twice: the last one counts
+      if (name === 'Credential') credential = trimmed.slice(eq + 1, end).trim();
+      else if (name === 'SignedHeaders') signedHeaders = trimmed.slice(eq + 1, end).trim();
+      else if (name === 'Signature') signature = trimmed.slice(eq + 1, end).trim();
+    }
+    start = end + 1;
   }
   if (!credential) return { problem: 'missing', part: 'Credential' };
   if (signedHeaders === undefined) return { problem: 'missing', part: 'SignedHeaders' };

@@ -24,6 +24,21 @@ interface Compiled<P, R> {
   sources: ReadonlyArray<Slot<P> | { constant: unknown }>;
 }
 
+/**
+ * Runs a read's SQL at once on the dialect's own handle, bypassing kysely's connection queue, or
+ * answers undefined when it cannot (a write, or a transaction open on the connection, whose
+ * uncommitted rows a read outside it must not see: kysely's path then waits for it to end).
+ */
+export type DirectReader = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
+
+/** Keyed by the root kysely instance: a transaction's or a held connection's instance is never a key. */
+const directReaders = new WeakMap<Kysely<Database>, DirectReader>();
+
+/** Lets the precompiled reads made on `db` itself (not in a transaction) run through `reader`. */
+export function allowDirectReads(db: Kysely<Database>, reader: DirectReader): void {
+  directReaders.set(db, reader);
+}
+
 export class PrecompiledQuery<P extends object, R> {
   private readonly compiled = new WeakMap<DialectAdapter, Compiled<P, R>>();
 
@@ -33,6 +48,8 @@ export class PrecompiledQuery<P extends object, R> {
   async execute(db: Kysely<Database>, params: P): Promise<R[]> {
     const { query, sources } = this.compile(db);
     const parameters = sources.map((s) => (s instanceof Slot ? params[s.name] : s.constant));
+    const direct = directReaders.get(db)?.(query.sql, parameters);
+    if (direct !== undefined) return direct as R[];
     const result = await db.executeQuery<R>({ ...query, parameters });
     return result.rows;
   }

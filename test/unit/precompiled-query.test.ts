@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
-import { PrecompiledQuery } from '../../src/store/compiled-query';
+import { PrecompiledQuery, allowDirectReads } from '../../src/store/compiled-query';
+import { directReader } from '../../src/store/sqlite/direct-reads';
 import { StatementCache } from '../../src/store/sqlite/statement-cache';
 import type { Database } from '../../src/store/tables';
 
@@ -43,6 +44,64 @@ describe('PrecompiledQuery', () => {
       }),
     ).rejects.toThrow('roll back');
     expect((await count.executeTakeFirst(db, {}))?.n).toBe(0);
+    await db.destroy();
+  });
+});
+
+describe('direct reads (SQLite, outside a transaction)', () => {
+  const byKey = new PrecompiledQuery<{ key: string }, { key: string; value: string }>((k, slot) =>
+    k.selectFrom('store_meta').selectAll().where('key', '>=', slot('key')).orderBy('key'),
+  );
+
+  async function withDirectReads() {
+    const opened = openMemory();
+    await sql`create table store_meta (key text primary key, value text not null)`.execute(opened.db);
+    await opened.db.insertInto('store_meta').values([{ key: 'a', value: '1' }, { key: 'b', value: '2' }]).execute();
+    const reads: string[] = [];
+    const direct = directReader(opened.sqlite);
+    allowDirectReads(opened.db, (text, parameters) => {
+      const rows = direct(text, parameters);
+      reads.push(rows === undefined ? 'kysely' : 'direct');
+      return rows;
+    });
+    return { ...opened, reads };
+  }
+
+  it('gives the rows kysely gives, as plain objects with the columns in order', async () => {
+    const { db, reads } = await withDirectReads();
+    const rows = await byKey.execute(db, { key: 'a' });
+    expect(reads).toEqual(['direct']);
+    expect(rows).toEqual([
+      { key: 'a', value: '1' },
+      { key: 'b', value: '2' },
+    ]);
+    expect(Object.keys(rows[1])).toEqual(['key', 'value']);
+    await db.destroy();
+  });
+
+  it('never sees a transaction’s uncommitted rows: while one is open, the read waits for it on kysely’s path', async () => {
+    const { db, reads } = await withDirectReads();
+    let readDuring: Promise<unknown[]> | undefined;
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('store_meta').values({ key: 'c', value: '3' }).execute();
+      // the root database, not the transaction: a reader that is not part of it
+      readDuring = byKey.execute(db, { key: 'a' });
+      await new Promise((resolve) => setImmediate(resolve));
+      await trx.deleteFrom('store_meta').where('key', '=', 'c').execute();
+    });
+    expect(await readDuring).toHaveLength(2);
+    expect(reads).toEqual(['kysely']);
+    await db.destroy();
+  });
+
+  it('leaves writes and transactions to kysely', async () => {
+    const { db, reads } = await withDirectReads();
+    const insert = new PrecompiledQuery<{ key: string }, unknown>((k, slot) => k.insertInto('store_meta').values({ key: slot('key'), value: 'x' }));
+    await insert.execute(db, { key: 'z' });
+    await db.transaction().execute((trx) => byKey.execute(trx, { key: 'a' }));
+    // the write was offered and declined; the transaction's own read was never offered
+    expect(reads).toEqual(['kysely']);
+    expect(await byKey.execute(db, { key: 'z' })).toEqual([{ key: 'z', value: 'x' }]);
     await db.destroy();
   });
 });

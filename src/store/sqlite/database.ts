@@ -9,6 +9,8 @@ import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider
 import { SQLITE_MIGRATIONS } from '../../../db/migrations';
 import { DatabaseOpenError } from '../database-open-error';
 import { MEMORY } from '../database-url';
+import { allowDirectReads } from '../compiled-query';
+import { directReader } from './direct-reads';
 import { StatementCache } from './statement-cache';
 import type { Database } from '../tables';
 
@@ -123,7 +125,9 @@ class StaticMigrations implements MigrationProvider {
 
 export async function openDatabase(file: string): Promise<OpenedDatabase> {
   const sqlite = openSqlite(file);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new StatementCache(sqlite) }) });
+  const statements = new StatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  allowDirectReads(db, directReader(sqlite));
   const { error, results } = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();
   if (error) {
     await db.destroy();
