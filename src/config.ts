@@ -200,15 +200,7 @@ export function resolveConfig(env: Record<string, string | undefined>, flags: Ov
   const logFormat = (pick('logFormat', 'VOLC_SECRETS_LOG_FORMAT') ?? DEFAULTS.logFormat) as LogFormat;
   if (!LOG_FORMATS.includes(logFormat)) throw new ConfigError(`${origin('logFormat', 'VOLC_SECRETS_LOG_FORMAT')} must be one of ${LOG_FORMATS.join(', ')}, not "${logFormat}"`);
   const credentialText = pick('credentials', 'VOLC_SECRETS_CREDENTIALS');
-  let credentials: Credential[] = [];
-  if (credentialText) {
-    try {
-      credentials = parseCredentialList(credentialText);
-    } catch (e) {
-      if (e instanceof CredentialFormatError) throw new ConfigError(`${origin('credentials', 'VOLC_SECRETS_CREDENTIALS')} is malformed: ${e.message}`);
-      throw e;
-    }
-  }
+  const credentials = credentialText ? readCredentialSetting(credentialText, origin('credentials', 'VOLC_SECRETS_CREDENTIALS')) : [];
   let huaweiTokens: HuaweiToken[] = [];
   if (env.VOLC_SECRETS_HUAWEI_TOKENS) {
     try {
@@ -263,4 +255,14 @@ export function commandLineSecretWarning(flags: Overrides): string | null {
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** `AK:SK:Account[:control],...` as given by `source` (a flag or variable name); a malformed list is a ConfigError naming it */
+export function readCredentialSetting(text: string, source: string): Credential[] {
+  try {
+    return parseCredentialList(text);
+  } catch (e) {
+    if (e instanceof CredentialFormatError) throw new ConfigError(`${source} is malformed: ${e.message}`);
+    throw e;
+  }
 }

@@ -3,8 +3,8 @@
  * `serve` (flags, environment, .env) to find the server and the credential, sign like the SDKs and
  * print the Result as JSON (call) or a presigned URL (presign).
  */
-import { parseCredentialList, DEVELOPMENT_CREDENTIAL, CredentialFormatError, type Credential } from '../credentials';
-import { ConfigError, DEFAULTS, readSettings } from '../config';
+import { DEVELOPMENT_CREDENTIAL, type Credential } from '../credentials';
+import { DEFAULTS, readCredentialSetting, readSettings } from '../config';
 import { API_VERSION, callAction, presignUrl, type ClientTarget } from '../client/signed-client';
 import { parseOptions, UsageError, type ParsedOptions } from './options';
 
@@ -73,15 +73,7 @@ function resolveEndpoint(flag: string | undefined, env: Record<string, string | 
 }
 
 function resolveCredential(profile: string | undefined, env: Record<string, string | undefined>): Omit<Credential, 'accountId'> {
-  let configured: Credential[] = [];
-  if (env.VOLC_SECRETS_CREDENTIALS) {
-    try {
-      configured = parseCredentialList(env.VOLC_SECRETS_CREDENTIALS);
-    } catch (e) {
-      if (e instanceof CredentialFormatError) throw new ConfigError(`VOLC_SECRETS_CREDENTIALS is malformed: ${e.message}`);
-      throw e;
-    }
-  }
+  const configured = env.VOLC_SECRETS_CREDENTIALS ? readCredentialSetting(env.VOLC_SECRETS_CREDENTIALS, 'VOLC_SECRETS_CREDENTIALS') : [];
   if (profile !== undefined) {
     const all = [...configured, DEVELOPMENT_CREDENTIAL];
     const chosen = all.find((c) => c.accessKeyId === profile || c.accountId === profile);
