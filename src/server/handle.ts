@@ -78,6 +78,7 @@ export function serverHandle(r: RunningServer): ServerHandle {
         await r.sweeper.stop();
         await audit.close();
         await r.store.close();
+        r.logger.flush();
       })();
       return closed;
     },

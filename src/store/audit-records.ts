@@ -6,6 +6,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT, type AuditEntry, type AuditFilter, type NewAuditEntry } from '../audit/audit-entry';
 import type { AuditStore } from '../audit/audit-store';
+import { rowCount } from './row-count';
 import type { AuditLogTable, Database } from './tables';
 
 /** Rows per INSERT statement: 14 columns each stays far below both databases' bound-parameter limits. */
@@ -70,7 +71,7 @@ export class KyselyAuditStore implements AuditStore {
           .select('seq')
           .where('account_id', identified ? 'is not' : 'is', null)
           .orderBy('seq', 'desc')
-          .offset(keep)
+          .offset(rowCount(keep))
           .limit(1)
           .executeTakeFirst();
         if (oldestGone) {
@@ -95,7 +96,7 @@ export class KyselyAuditStore implements AuditStore {
     const limit = Math.min(filter.limit ?? DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT);
     const rows = await q
       .orderBy('seq', filter.order === 'oldest' ? 'asc' : 'desc')
-      .limit(limit)
+      .limit(rowCount(limit))
       .execute();
     return rows.map(toEntry);
   }

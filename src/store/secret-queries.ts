@@ -7,6 +7,7 @@
 import type { Selectable } from 'kysely';
 import type { VersionSelector } from '../domain/ports';
 import { PrecompiledQuery, type SlotOf } from './compiled-query';
+import { rowCount } from './row-count';
 import type { JoinedVersionColumns } from './secret-rows';
 import type { SecretVersionsTable, SecretsTable } from './tables';
 
@@ -154,7 +155,7 @@ export const SECRETS_DUE_FOR_DELETION = new PrecompiledQuery<{ now: number; limi
     .where('delete_at', '<=', slot('now'))
     .where('state', '=', 'PendingDelete')
     .orderBy('delete_at')
-    .limit(slot('limit')),
+    .limit(rowCount(slot('limit'))),
 );
 
 export interface CountParams {

@@ -22,6 +22,7 @@ import {
   UPDATE_SECRET,
   selectorValue,
 } from './secret-queries';
+import { rowCount } from './row-count';
 import { fromSecret, joinedVersion, toSecret, toVersion } from './secret-rows';
 import type { Database } from './tables';
 
@@ -116,8 +117,8 @@ export class KyselySecretRepository implements SecretRepository {
       .selectAll()
       .orderBy('created_at', 'desc')
       .orderBy('name', 'asc')
-      .limit(page.size)
-      .offset((page.page - 1) * page.size)
+      .limit(rowCount(page.size))
+      .offset(rowCount((page.page - 1) * page.size))
       .execute();
     return { total: Number(total), items: rows.map(toSecret) };
   }
@@ -176,8 +177,8 @@ export class KyselySecretRepository implements SecretRepository {
       .selectAll()
       .where('secret_id', '=', secretId)
       .orderBy('sequence', 'desc')
-      .limit(page.size)
-      .offset((page.page - 1) * page.size)
+      .limit(rowCount(page.size))
+      .offset(rowCount((page.page - 1) * page.size))
       .execute();
     return { total: Number(total), items: rows.map(toVersion) };
   }
@@ -229,7 +230,7 @@ export class KyselySecretRepository implements SecretRepository {
       .where('rotation_state', '=', 'Enable')
       .where('state', '=', 'Enable')
       .orderBy('next_rotation_at')
-      .limit(limit)
+      .limit(rowCount(limit))
       .execute();
     return rows.map(toSecret);
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { createLogger, formatLine, formatTextLine, type LogLevel } from '../../src/logger';
 
@@ -5,7 +6,9 @@ function capture(level: LogLevel) {
   const stream = new PassThrough();
   const chunks: string[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
-  return { logger: createLogger(level, stream), lines: () => chunks.join('').split('\n').filter(Boolean) };
+  const logger = createLogger(level, stream);
+  // the lines of an event-loop turn are written at its end; flush() writes them now
+  return { logger, chunks, lines: () => (logger.flush(), chunks.join('').split('\n').filter(Boolean)) };
 }
 
 describe('logger', () => {
@@ -32,8 +35,11 @@ describe('logger', () => {
     const chunks: Record<string, string> = { tty: '', pipe: '' };
     tty.on('data', (c: Buffer) => (chunks.tty += c.toString('utf8')));
     pipe.on('data', (c: Buffer) => (chunks.pipe += c.toString('utf8')));
-    createLogger('info', tty, 'auto').info('request', { status: 200, action: 'DescribeSecrets', ms: 2 });
-    createLogger('info', pipe, 'auto').info('request', { status: 200, action: 'DescribeSecrets', ms: 2 });
+    for (const stream of [tty, pipe]) {
+      const logger = createLogger('info', stream, 'auto');
+      logger.info('request', { status: 200, action: 'DescribeSecrets', ms: 2 });
+      logger.flush();
+    }
     expect(chunks.tty).toMatch(/^\d\d:\d\d:\d\d\.\d{3} 200 DescribeSecrets 2ms\n$/);
     expect(Object.keys(JSON.parse(chunks.pipe)).slice(0, 3)).toEqual(['level', 'time', 'message']);
   });
@@ -66,5 +72,31 @@ describe('logger', () => {
       { message: 'circular', unserialisable: true },
       { message: 'big', n: '10' },
     ]);
+  });
+
+  it('writes the lines of one event-loop turn together, in order, at the end of the turn', async () => {
+    const { logger, chunks } = capture('info');
+    for (let i = 0; i < 5; i++) logger.info('line', { i });
+    // nothing is written during the turn...
+    expect(chunks).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    // ...and then one write holds all five lines, in the order they were logged
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0].split('\n').filter(Boolean).map((l) => JSON.parse(l).i)).toEqual([0, 1, 2, 3, 4]);
+    logger.info('next turn');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(chunks).toHaveLength(2);
+  });
+
+  it('loses no line when the process exits in the turn that logged it', () => {
+    // a real process: log, then exit at once (process.exit skips the pending setImmediate)
+    const script = `
+      const { createLogger } = require(${JSON.stringify(require.resolve('../../dist/src/logger.js'))});
+      const logger = createLogger('info', process.stdout);
+      for (let i = 0; i < 3; i++) logger.info('before exit', { i });
+      process.exit(0);
+    `;
+    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(out.split('\n').filter(Boolean).map((l) => JSON.parse(l).i)).toEqual([0, 1, 2]);
   });
 });

@@ -62,8 +62,8 @@ const SIDE_BY_SIDE: Array<[string, PrecompiledQuery<any, unknown>, string, strin
   [
     'SECRETS_DUE_FOR_DELETION',
     Q.SECRETS_DUE_FOR_DELETION,
-    'select * from "secrets" where "delete_at" <= ? and "state" = ? order by "delete_at" limit ?',
-    'select * from "secrets" where "delete_at" <= $1 and "state" = $2 order by "delete_at" limit $3',
+    'select * from "secrets" where "delete_at" <= ? and "state" = ? order by "delete_at" limit cast(? as bigint)',
+    'select * from "secrets" where "delete_at" <= $1 and "state" = $2 order by "delete_at" limit cast($3 as bigint)',
   ],
   [
     'COUNT_IN_PROJECT',
