@@ -73,6 +73,30 @@ export const FIND_SECRET_WITH_VERSION = perSelector(
     ),
 );
 
+/** A page of DescribeSecrets filtered by nothing but the scope (and the project): the common listing. */
+export interface ListPageParams {
+  accountId: string;
+  region: string;
+  projectName: string;
+  limit: number;
+  offset: number;
+}
+
+function listPage(inProject: boolean) {
+  return new PrecompiledQuery<ListPageParams, Selectable<SecretsTable>>((db, slot) => {
+    let q = db.selectFrom('secrets').selectAll().where('account_id', '=', slot('accountId')).where('region', '=', slot('region'));
+    if (inProject) q = q.where('project_name', '=', slot('projectName'));
+    return q
+      .orderBy('created_at', 'desc')
+      .orderBy('name', 'asc')
+      .limit(rowCount(slot('limit')))
+      .offset(rowCount(slot('offset')));
+  });
+}
+
+export const LIST_IN_SCOPE = listPage(false);
+export const LIST_IN_PROJECT = listPage(true);
+
 // ---- the write path of CreateSecret / SetSecretValue / rotation, compiled once too ---------------
 
 /** Every column of a row, each standing for the value of the same name (complete by type). */

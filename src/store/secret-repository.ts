@@ -18,6 +18,8 @@ import {
   INSERT_SECRET,
   INSERT_VERSION,
   LAST_VERSION_SEQUENCE,
+  LIST_IN_PROJECT,
+  LIST_IN_SCOPE,
   SECRETS_DUE_FOR_DELETION,
   UPDATE_SECRET,
   selectorValue,
@@ -84,6 +86,14 @@ export class KyselySecretRepository implements SecretRepository {
   }
 
   async listSecrets(scope: Scope, filter: SecretListFilter, page: PageRequest): Promise<Page<Secret>> {
+    const { projectName } = filter;
+    if (onlyScopeAndProject(filter) && (projectName === undefined || !unmatchable(projectName))) {
+      // the common listing: precompiled, as the hot path's lookups are
+      const query = projectName === undefined ? LIST_IN_SCOPE : LIST_IN_PROJECT;
+      const params = { accountId: scope.accountId, region: scope.region, projectName: projectName ?? '', limit: page.size, offset: (page.page - 1) * page.size };
+      const [total, rows] = [await this.countByProject(scope, projectName), await query.execute(this.db, params)];
+      return { total, items: rows.map(toSecret) };
+    }
     const base = this.db
       .selectFrom('secrets')
       .where('account_id', '=', scope.accountId)
@@ -110,9 +120,7 @@ export class KyselySecretRepository implements SecretRepository {
         }
         return eb.and(all);
       });
-    const total = onlyScopeAndProject(filter)
-      ? await this.countByProject(scope, filter.projectName)
-      : (await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total;
+    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
     const rows = await base
       .selectAll()
       .orderBy('created_at', 'desc')

@@ -66,6 +66,18 @@ const SIDE_BY_SIDE: Array<[string, PrecompiledQuery<any, unknown>, string, strin
     'select * from "secrets" where "delete_at" <= $1 and "state" = $2 order by "delete_at" limit cast($3 as bigint)',
   ],
   [
+    'LIST_IN_SCOPE',
+    Q.LIST_IN_SCOPE,
+    'select * from "secrets" where "account_id" = ? and "region" = ? order by "created_at" desc, "name" asc limit cast(? as bigint) offset cast(? as bigint)',
+    'select * from "secrets" where "account_id" = $1 and "region" = $2 order by "created_at" desc, "name" asc limit cast($3 as bigint) offset cast($4 as bigint)',
+  ],
+  [
+    'LIST_IN_PROJECT',
+    Q.LIST_IN_PROJECT,
+    'select * from "secrets" where "account_id" = ? and "region" = ? and "project_name" = ? order by "created_at" desc, "name" asc limit cast(? as bigint) offset cast(? as bigint)',
+    'select * from "secrets" where "account_id" = $1 and "region" = $2 and "project_name" = $3 order by "created_at" desc, "name" asc limit cast($4 as bigint) offset cast($5 as bigint)',
+  ],
+  [
     'COUNT_IN_PROJECT',
     Q.COUNT_IN_PROJECT,
     'select "n" as "total" from "secret_counts" where "account_id" = ? and "region" = ? and "project_name" = ?',
