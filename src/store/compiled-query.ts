@@ -25,18 +25,21 @@ interface Compiled<P, R> {
 }
 
 /**
- * Runs a read's SQL at once on the dialect's own handle, bypassing kysely's connection queue, or
- * answers undefined when it cannot (a write, or a transaction open on the connection, whose
- * uncommitted rows a read outside it must not see: kysely's path then waits for it to end).
+ * Runs a statement's SQL at once on the dialect's own handle, bypassing kysely's connection queue, or
+ * answers undefined when it must not (see sqlite/direct-statements.ts for when: a read on the root
+ * database while a transaction is open must wait for it on kysely's path).
  */
-export type DirectReader = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
+export type DirectExecutor = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
 
-/** Keyed by the root kysely instance: a transaction's or a held connection's instance is never a key. */
-const directReaders = new WeakMap<Kysely<Database>, DirectReader>();
+/**
+ * Keyed by kysely instance: the root database (its reads), and the instance of a connection a unit of
+ * work holds (all its statements, while it holds it). A weak map: the latter go with their unit of work.
+ */
+const directExecutors = new WeakMap<Kysely<Database>, DirectExecutor>();
 
-/** Lets the precompiled reads made on `db` itself (not in a transaction) run through `reader`. */
-export function allowDirectReads(db: Kysely<Database>, reader: DirectReader): void {
-  directReaders.set(db, reader);
+/** Lets the precompiled statements executed on `db` run through `executor` (when it accepts them). */
+export function allowDirectExecution(db: Kysely<Database>, executor: DirectExecutor): void {
+  directExecutors.set(db, executor);
 }
 
 export class PrecompiledQuery<P extends object, R> {
@@ -48,7 +51,7 @@ export class PrecompiledQuery<P extends object, R> {
   async execute(db: Kysely<Database>, params: P): Promise<R[]> {
     const { query, sources } = this.compile(db);
     const parameters = sources.map((s) => (s instanceof Slot ? params[s.name] : s.constant));
-    const direct = directReaders.get(db)?.(query.sql, parameters);
+    const direct = directExecutors.get(db)?.(query.sql, parameters);
     if (direct !== undefined) return direct as R[];
     const result = await db.executeQuery<R>({ ...query, parameters });
     return result.rows;

@@ -1,7 +1,10 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
-import { PrecompiledQuery, allowDirectReads } from '../../src/store/compiled-query';
-import { directReader } from '../../src/store/sqlite/direct-reads';
+import { PrecompiledQuery, allowDirectExecution } from '../../src/store/compiled-query';
+import type { Secret } from '../../src/domain/types';
+import { MEMORY, openDatabase } from '../../src/store/sqlite/database';
+import { directStatements } from '../../src/store/sqlite/direct-statements';
+import { SqliteUnitOfWork } from '../../src/store/sqlite/unit-of-work';
 import { StatementCache } from '../../src/store/sqlite/statement-cache';
 import type { Database } from '../../src/store/tables';
 
@@ -58,8 +61,8 @@ describe('direct reads (SQLite, outside a transaction)', () => {
     await sql`create table store_meta (key text primary key, value text not null)`.execute(opened.db);
     await opened.db.insertInto('store_meta').values([{ key: 'a', value: '1' }, { key: 'b', value: '2' }]).execute();
     const reads: string[] = [];
-    const direct = directReader(opened.sqlite);
-    allowDirectReads(opened.db, (text, parameters) => {
+    const direct = directStatements(opened.sqlite).readsOutsideTransactions;
+    allowDirectExecution(opened.db, (text, parameters) => {
       const rows = direct(text, parameters);
       reads.push(rows === undefined ? 'kysely' : 'direct');
       return rows;
@@ -103,6 +106,71 @@ describe('direct reads (SQLite, outside a transaction)', () => {
     expect(reads).toEqual(['kysely']);
     expect(await byKey.execute(db, { key: 'z' })).toEqual([{ key: 'z', value: 'x' }]);
     await db.destroy();
+  });
+});
+
+describe('direct statements inside a unit of work (SQLite)', () => {
+  const secret = (name: string): Secret => ({
+    id: `id-${name}`,
+    accountId: '2100000000',
+    region: 'cn-beijing',
+    name,
+    trn: `trn:kms:cn-beijing:2100000000:secrets/${name}`,
+    projectName: 'default',
+    type: 'Generic',
+    state: 'Enable',
+    stateBeforeDeletion: null,
+    description: '',
+    encryptionKey: '',
+    extendedConfig: '',
+    managed: false,
+    owningService: '',
+    rotationState: 'Disable',
+    rotationIntervalSeconds: 0,
+    lastRotatedAt: null,
+    nextRotationAt: null,
+    deleteAt: null,
+    createdAt: 1,
+    updatedAt: 1,
+  });
+
+  async function recordingUnitOfWork() {
+    const opened = await openDatabase(MEMORY);
+    const inside = opened.direct.insideOwnTransaction;
+    const runs: string[] = [];
+    const uow = new SqliteUnitOfWork(opened.db, (text, parameters) => {
+      const rows = inside(text, parameters);
+      runs.push(`${rows === undefined ? 'kysely' : 'direct'} ${text.split(' ')[0]}`);
+      return rows;
+    });
+    return { opened, uow, runs };
+  }
+
+  it('runs the precompiled writes and reads of a unit of work directly, each read seeing the writes before it', async () => {
+    const { opened, uow, runs } = await recordingUnitOfWork();
+    const found = await uow.run(async (repo) => {
+      await repo.insertSecret(secret('a'));
+      return repo.findSecret(secret('a'), 'a');
+    });
+    expect(found?.id).toBe('id-a');
+    expect(runs).toEqual(['direct insert', 'direct select']);
+    // committed: the root database reads it
+    expect((await uow.reader.findSecret(secret('a'), 'a'))?.id).toBe('id-a');
+    await opened.close();
+  });
+
+  it('rolls a direct write back with the unit of work that fails', async () => {
+    const { opened, uow, runs } = await recordingUnitOfWork();
+    await expect(
+      uow.run(async (repo) => {
+        await repo.insertSecret(secret('b'));
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(runs).toEqual(['direct insert']);
+    expect(await uow.reader.findSecret(secret('b'), 'b')).toBeUndefined();
+    expect(opened.sqlite.inTransaction).toBe(false);
+    await opened.close();
   });
 });
 

@@ -9,8 +9,8 @@ import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider
 import { SQLITE_MIGRATIONS } from '../../../db/migrations';
 import { DatabaseOpenError } from '../database-open-error';
 import { MEMORY } from '../database-url';
-import { allowDirectReads } from '../compiled-query';
-import { directReader } from './direct-reads';
+import { allowDirectExecution } from '../compiled-query';
+import { directStatements, type DirectStatements } from './direct-statements';
 import { StatementCache } from './statement-cache';
 import type { Database } from '../tables';
 
@@ -21,6 +21,8 @@ export interface OpenedDatabase {
   /** the raw handle, for the few things kysely does not do (backup, checkpoints) */
   sqlite: BetterSqlite3.Database;
   file: string;
+  /** the precompiled statements run on the raw handle (direct-statements.ts) */
+  direct: DirectStatements;
   close(): Promise<void>;
 }
 
@@ -127,7 +129,8 @@ export async function openDatabase(file: string): Promise<OpenedDatabase> {
   const sqlite = openSqlite(file);
   const statements = new StatementCache(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-  allowDirectReads(db, directReader(sqlite));
+  const direct = directStatements(sqlite);
+  allowDirectExecution(db, direct.readsOutsideTransactions);
   const { error, results } = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();
   if (error) {
     await db.destroy();
@@ -138,6 +141,7 @@ export async function openDatabase(file: string): Promise<OpenedDatabase> {
     db,
     sqlite,
     file,
+    direct,
     close: async () => {
       await db.destroy();
     },

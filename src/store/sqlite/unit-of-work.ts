@@ -3,6 +3,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { StoreBusyError } from '../../domain/errors';
+import { allowDirectExecution, type DirectExecutor } from '../compiled-query';
 import type { SecretRepository, UnitOfWork } from '../../domain/ports';
 import { KyselySecretRepository } from '../secret-repository';
 import type { Database } from '../tables';
@@ -15,7 +16,11 @@ import type { Database } from '../tables';
 export class SqliteUnitOfWork implements UnitOfWork {
   readonly reader: SecretRepository;
 
-  constructor(private readonly db: Kysely<Database>) {
+  /** `inside` runs the precompiled statements on the held connection, inside its transaction (direct-statements.ts) */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly inside?: DirectExecutor,
+  ) {
     this.reader = new KyselySecretRepository(db);
   }
 
@@ -28,6 +33,8 @@ export class SqliteUnitOfWork implements UnitOfWork {
         if ((e as { code?: unknown }).code === 'SQLITE_BUSY') throw new StoreBusyError();
         throw e;
       }
+      // the connection is this unit of work's alone until it returns: its statements may run directly
+      if (this.inside) allowDirectExecution(conn, this.inside);
       let result: T;
       try {
         result = await work(new KyselySecretRepository(conn));
