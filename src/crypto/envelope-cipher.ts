@@ -33,15 +33,23 @@ export function gcmDecrypt(key: Buffer, iv: Buffer, ciphertext: Buffer, aad: Buf
   }
 }
 
-function bindingAad(purpose: string, b: ValueBinding): Buffer {
-  // length-prefixed fields: no two different bindings serialise to the same bytes
-  const parts = [purpose, b.accountId, b.region, b.secretId, b.versionId].map((p) => {
-    const bytes = Buffer.from(p, 'utf8');
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(bytes.length);
-    return Buffer.concat([len, bytes]);
-  });
-  return Buffer.concat(parts);
+/**
+ * The associated data: length-prefixed fields (a 4-byte big-endian length, then the UTF-8 bytes), so
+ * no two different bindings serialise to the same bytes. Written into one buffer (every GetSecretValue
+ * builds two of these).
+ */
+export function bindingAad(purpose: string, b: ValueBinding): Buffer {
+  const fields = [purpose, b.accountId, b.region, b.secretId, b.versionId];
+  let size = 0;
+  for (const field of fields) size += 4 + Buffer.byteLength(field, 'utf8');
+  const aad = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const field of fields) {
+    const length = aad.write(field, at + 4, 'utf8');
+    aad.writeUInt32BE(length, at);
+    at += 4 + length;
+  }
+  return aad;
 }
 
 export class EnvelopeCipher implements ValueCipher {
