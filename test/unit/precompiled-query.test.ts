@@ -138,10 +138,13 @@ describe('direct statements inside a unit of work (SQLite)', () => {
     const opened = await openDatabase(MEMORY);
     const inside = opened.direct.insideOwnTransaction;
     const runs: string[] = [];
-    const uow = new SqliteUnitOfWork(opened.db, (text, parameters) => {
-      const rows = inside(text, parameters);
-      runs.push(`${rows === undefined ? 'kysely' : 'direct'} ${text.split(' ')[0]}`);
-      return rows;
+    const uow = new SqliteUnitOfWork(opened.db, {
+      transaction: opened.direct.transaction,
+      insideOwnTransaction: (text, parameters) => {
+        const rows = inside(text, parameters);
+        runs.push(`${rows === undefined ? 'kysely' : 'direct'} ${text.split(' ')[0]}`);
+        return rows;
+      },
     });
     return { opened, uow, runs };
   }

@@ -7,7 +7,8 @@
  *   open a read outside it would see its uncommitted rows, so it declines and kysely's path waits;
  * - every statement, reads and writes, of a unit of work, on the connection it holds inside its own
  *   transaction (sqlite/unit-of-work.ts): kysely has handed that connection to the unit of work alone,
- *   so running its statements directly changes nothing but the cost (CreateSecret runs seven).
+ *   so running its statements directly changes nothing but the cost (CreateSecret runs seven, and
+ *   the BEGIN and COMMIT around them).
  *
  * Rows come back as arrays and are made into objects by a maker compiled once per statement: every row
  * of a statement is then one object literal of the same shape (V8 gives them one hidden class from
@@ -32,11 +33,19 @@ function rowMaker(columns: readonly string[]): RowMaker {
   return new Function('v', `return { ${fields} };`) as RowMaker;
 }
 
+/** BEGIN IMMEDIATE, COMMIT and ROLLBACK, for a unit of work on the connection it holds. */
+export interface TransactionControl {
+  begin(): void;
+  commit(): void;
+  rollback(): void;
+}
+
 export interface DirectStatements {
   /** for the root database: reads only, and only outside a transaction */
   readsOutsideTransactions: DirectExecutor;
   /** for a unit of work's own connection, inside its transaction: every statement */
   insideOwnTransaction: DirectExecutor;
+  transaction: TransactionControl;
 }
 
 export function directStatements(sqlite: BetterSqlite3.Database): DirectStatements {
@@ -63,7 +72,15 @@ export function directStatements(sqlite: BetterSqlite3.Database): DirectStatemen
     for (let i = 0; i < rows.length; i++) (rows as unknown[])[i] = entry.make(rows[i]);
     return rows;
   };
+  const begin = sqlite.prepare('begin immediate');
+  const commit = sqlite.prepare('commit');
+  const rollback = sqlite.prepare('rollback');
   return {
+    transaction: {
+      begin: () => void begin.run(),
+      commit: () => void commit.run(),
+      rollback: () => void rollback.run(),
+    },
     readsOutsideTransactions: (sql, parameters) => {
       if (sqlite.inTransaction) return undefined;
       const entry = statementFor(sql);

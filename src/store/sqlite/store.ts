@@ -17,7 +17,7 @@ export async function openSqliteStore(location: Extract<DatabaseLocation, { kind
   return {
     location,
     label: location.file,
-    uow: new SqliteUnitOfWork(db, opened.direct.insideOwnTransaction),
+    uow: new SqliteUnitOfWork(db, opened.direct),
     locations: new SecretLocations(db),
     audit: new KyselyAuditStore(db),
     snapshots: {
