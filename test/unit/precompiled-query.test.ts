@@ -139,7 +139,7 @@ describe('direct statements inside a unit of work (SQLite)', () => {
     const inside = opened.direct.insideOwnTransaction;
     const runs: string[] = [];
     const uow = new SqliteUnitOfWork(opened.db, {
-      transaction: opened.direct.transaction,
+      ...opened.direct,
       insideOwnTransaction: (text, parameters) => {
         const rows = inside(text, parameters);
         runs.push(`${rows === undefined ? 'kysely' : 'direct'} ${text.split(' ')[0]}`);

@@ -33,11 +33,18 @@ function rowMaker(columns: readonly string[]): RowMaker {
   return new Function('v', `return { ${fields} };`) as RowMaker;
 }
 
-/** BEGIN IMMEDIATE, COMMIT and ROLLBACK, for a unit of work on the connection it holds. */
+/** The transaction statements of the units of work (group-commit.ts), on the connection they hold. */
 export interface TransactionControl {
+  /** BEGIN IMMEDIATE: the write lock is taken up front */
   begin(): void;
   commit(): void;
   rollback(): void;
+  /** one unit's savepoint inside the shared transaction */
+  savepoint(): void;
+  /** keeps the unit's writes (they commit with the transaction) */
+  release(): void;
+  /** undoes the unit's writes, and only them */
+  rollbackToSavepoint(): void;
 }
 
 export interface DirectStatements {
@@ -46,9 +53,12 @@ export interface DirectStatements {
   /** for a unit of work's own connection, inside its transaction: every statement */
   insideOwnTransaction: DirectExecutor;
   transaction: TransactionControl;
+  /** whether a transaction is open on the connection (SQLite ends one on its own after some errors) */
+  inTransaction: () => boolean;
 }
 
 export function directStatements(sqlite: BetterSqlite3.Database): DirectStatements {
+  // (the transaction statements are prepared here, at open: SQLite prepares BEGIN/COMMIT/SAVEPOINT without a schema)
   // one entry per precompiled statement (a fixed set of SQL texts), so it needs no bound
   const statements = new Map<string, DirectStatement>();
   const statementFor = (sql: string): DirectStatement => {
@@ -72,14 +82,24 @@ export function directStatements(sqlite: BetterSqlite3.Database): DirectStatemen
     for (let i = 0; i < rows.length; i++) (rows as unknown[])[i] = entry.make(rows[i]);
     return rows;
   };
-  const begin = sqlite.prepare('begin immediate');
-  const commit = sqlite.prepare('commit');
-  const rollback = sqlite.prepare('rollback');
+  const control = (text: string) => {
+    const statement = sqlite.prepare(text);
+    return (): void => void statement.run();
+  };
+  const release = control('release unit');
+  const rollbackTo = control('rollback to unit');
   return {
+    inTransaction: () => sqlite.inTransaction,
     transaction: {
-      begin: () => void begin.run(),
-      commit: () => void commit.run(),
-      rollback: () => void rollback.run(),
+      begin: control('begin immediate'),
+      commit: control('commit'),
+      rollback: control('rollback'),
+      savepoint: control('savepoint unit'),
+      release,
+      rollbackToSavepoint: () => {
+        rollbackTo();
+        release();
+      },
     },
     readsOutsideTransactions: (sql, parameters) => {
       if (sqlite.inTransaction) return undefined;

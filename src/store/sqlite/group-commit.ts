@@ -1,0 +1,131 @@
+/**
+ * Group commit: the units of work that reach the store in the same event-loop turn share one SQLite
+ * transaction, and so one COMMIT and one fsync of the WAL, each in a savepoint of its own.
+ *
+ * Why: with synchronous=FULL every commit waits for the disk, and that wait, not the statements,
+ * is most of what a write costs (CreateSecret: about 850 µs of CPU per request with an fsync per
+ * write against 520 without, measured). Sixteen clients creating secrets at once send their requests
+ * in the same turn; their writes are now made durable together.
+ *
+ * What each caller still gets:
+ * - isolation: units run one after another, never interleaved, each seeing the writes before it;
+ * - atomicity: a unit that throws is rolled back to its savepoint alone; the others commit;
+ * - durability: a unit's promise settles only after the COMMIT that holds it (or the failure that
+ *   lost it): nobody is answered before their write is on disk;
+ * - a failed COMMIT, or an error that ends the whole transaction (SQLite does so for a full disk or
+ *   an I/O error), fails every unit of the batch: nothing of it was stored, and each caller hears so.
+ *
+ * The cost: the connection is held from the first unit to the end of the turn, so a read arriving
+ * meanwhile waits for the commit (as it waited for any single unit's commit before).
+ */
+import type { Kysely } from 'kysely';
+import type { SecretRepository } from '../../domain/ports';
+import { allowDirectExecution, type DirectExecutor } from '../compiled-query';
+import { KyselySecretRepository } from '../secret-repository';
+import type { Database } from '../tables';
+import type { TransactionControl } from './direct-statements';
+
+/** Units in one transaction at most: bounds the wait of the first for the last. */
+const MAX_UNITS_PER_COMMIT = 64;
+
+interface Unit {
+  work: (repo: SecretRepository) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface GroupCommitDeps {
+  db: Kysely<Database>;
+  transaction: TransactionControl;
+  insideOwnTransaction: DirectExecutor;
+  /** whether a transaction is open on the connection (false after SQLite ended one on its own) */
+  inTransaction: () => boolean;
+  /** what a caller is told when BEGIN fails (the lock stayed busy) */
+  beginFailed: (error: unknown) => unknown;
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export class GroupCommit {
+  private queue: Unit[] = [];
+  private draining = false;
+
+  constructor(private readonly deps: GroupCommitDeps) {}
+
+  run<T>(work: (repo: SecretRepository) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.draining) {
+        this.draining = true;
+        void this.drain();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      // kysely's connection, held for one transaction at a time: other queries on it wait meanwhile
+      while (this.queue.length > 0) await this.deps.db.connection().execute((conn) => this.commitOneBatch(conn));
+    } catch (e) {
+      // the connection could not even be had: nobody waiting can be served
+      for (const unit of this.queue.splice(0)) unit.reject(e);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async commitOneBatch(conn: Kysely<Database>): Promise<void> {
+    const { transaction } = this.deps;
+    try {
+      transaction.begin();
+    } catch (e) {
+      const error = this.deps.beginFailed(e);
+      for (const unit of this.queue.splice(0)) unit.reject(error);
+      return;
+    }
+    // the connection is this batch's alone until it commits: its statements may run directly
+    allowDirectExecution(conn, this.deps.insideOwnTransaction);
+    const repo = new KyselySecretRepository(conn);
+    const done: Array<{ unit: Unit; result: unknown }> = [];
+    let settled = 0;
+    while (settled < MAX_UNITS_PER_COMMIT) {
+      const unit = this.queue.shift();
+      if (unit === undefined) {
+        // the requests read in this turn may still bring units: commit at its end
+        await nextTurn();
+        if (this.queue.length === 0) break;
+        continue;
+      }
+      settled++;
+      transaction.savepoint();
+      try {
+        const result = await unit.work(repo);
+        transaction.release();
+        done.push({ unit, result });
+      } catch (e) {
+        if (!this.deps.inTransaction()) {
+          // SQLite ended the whole transaction (full disk, I/O error): the batch's writes are gone
+          unit.reject(e);
+          for (const d of done) d.unit.reject(e);
+          return;
+        }
+        transaction.rollbackToSavepoint();
+        unit.reject(e);
+      }
+    }
+    try {
+      transaction.commit();
+    } catch (e) {
+      if (this.deps.inTransaction()) {
+        try {
+          transaction.rollback();
+        } catch {
+          // nothing left to roll back
+        }
+      }
+      for (const d of done) d.unit.reject(e);
+      return;
+    }
+    for (const d of done) d.unit.resolve(d.result);
+  }
+}
