@@ -32,8 +32,8 @@ interface Compiled<P, R> {
 export type DirectExecutor = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
 
 /**
- * Keyed by kysely instance: the root database (its reads), and the instance of a connection a unit of
- * work holds (all its statements, while it holds it). A weak map: the latter go with their unit of work.
+ * Keyed by kysely instance: the root database (its reads), and the instance of the connection the units
+ * of work hold (all their statements, while they hold it). A weak map: the latter go with their transaction.
  */
 const directExecutors = new WeakMap<Kysely<Database>, DirectExecutor>();
 

@@ -91,7 +91,8 @@ export class KyselySecretRepository implements SecretRepository {
       // the common listing: precompiled, as the hot path's lookups are
       const query = projectName === undefined ? LIST_IN_SCOPE : LIST_IN_PROJECT;
       const params = { accountId: scope.accountId, region: scope.region, projectName: projectName ?? '', limit: page.size, offset: (page.page - 1) * page.size };
-      const [total, rows] = [await this.countByProject(scope, projectName), await query.execute(this.db, params)];
+      const total = await this.countByProject(scope, projectName);
+      const rows = await query.execute(this.db, params);
       return { total, items: rows.map(toSecret) };
     }
     const base = this.db

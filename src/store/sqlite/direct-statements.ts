@@ -5,10 +5,10 @@
  * - reads on the root database, when no transaction is open on the connection (the hot path's
  *   lookups: GetSecretValue, DescribeSecret, the common DescribeSecrets page). While a transaction is
  *   open a read outside it would see its uncommitted rows, so it declines and kysely's path waits;
- * - every statement, reads and writes, of a unit of work, on the connection it holds inside its own
- *   transaction (sqlite/unit-of-work.ts): kysely has handed that connection to the unit of work alone,
- *   so running its statements directly changes nothing but the cost (CreateSecret runs seven, and
- *   the BEGIN and COMMIT around them).
+ * - every statement, reads and writes, of the units of work, on the connection they hold inside their
+ *   transaction (group-commit.ts): kysely has handed that connection to them alone, so running their
+ *   statements directly changes nothing but the cost (CreateSecret runs seven). The transaction's own
+ *   statements (BEGIN IMMEDIATE, the savepoints, COMMIT) are prepared once here too.
  *
  * Rows come back as arrays and are made into objects by a maker compiled once per statement: every row
  * of a statement is then one object literal of the same shape (V8 gives them one hidden class from
@@ -58,7 +58,6 @@ export interface DirectStatements {
 }
 
 export function directStatements(sqlite: BetterSqlite3.Database): DirectStatements {
-  // (the transaction statements are prepared here, at open: SQLite prepares BEGIN/COMMIT/SAVEPOINT without a schema)
   // one entry per precompiled statement (a fixed set of SQL texts), so it needs no bound
   const statements = new Map<string, DirectStatement>();
   const statementFor = (sql: string): DirectStatement => {
@@ -108,7 +107,7 @@ export function directStatements(sqlite: BetterSqlite3.Database): DirectStatemen
       return entry.reader ? run(entry, parameters) : undefined;
     },
     insideOwnTransaction: (sql, parameters) => {
-      // only ever registered for the connection a unit of work holds, once its transaction has begun
+      // only ever registered for the connection the units of work hold, once their transaction has begun
       if (!sqlite.inTransaction) return undefined;
       return run(statementFor(sql), parameters);
     },
