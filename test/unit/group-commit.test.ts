@@ -4,36 +4,12 @@
  * on: its write is committed before it hears success, a failing neighbour does not undo it, and its
  * own failure undoes only its own writes.
  */
-import type { Secret } from '../../src/domain/types';
 import { MEMORY, openDatabase, type OpenedDatabase } from '../../src/store/sqlite/database';
 import { SqliteUnitOfWork } from '../../src/store/sqlite/unit-of-work';
+import { FIXTURE_SCOPE, secretFixture } from '../support/secret-fixture';
 
-const scope = { accountId: '2100000001', region: 'cn-beijing' };
-
-function secret(name: string): Secret {
-  return {
-    id: `id-${name}`,
-    ...scope,
-    name,
-    trn: `trn:kms:cn-beijing:2100000001:secrets/${name}`,
-    projectName: 'default',
-    type: 'Generic',
-    state: 'Enable',
-    stateBeforeDeletion: null,
-    description: '',
-    encryptionKey: '',
-    extendedConfig: '',
-    managed: false,
-    owningService: '',
-    rotationState: 'Disable',
-    rotationIntervalSeconds: 0,
-    lastRotatedAt: null,
-    nextRotationAt: null,
-    deleteAt: null,
-    createdAt: 1,
-    updatedAt: 1,
-  };
-}
+const scope = FIXTURE_SCOPE;
+const secret = secretFixture;
 
 describe('group commit (SQLite units of work in the server)', () => {
   let opened: OpenedDatabase;

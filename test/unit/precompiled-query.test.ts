@@ -1,10 +1,10 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { PrecompiledQuery, allowDirectExecution } from '../../src/store/compiled-query';
-import type { Secret } from '../../src/domain/types';
 import { MEMORY, openDatabase } from '../../src/store/sqlite/database';
 import { directStatements } from '../../src/store/sqlite/direct-statements';
 import { SqliteUnitOfWork } from '../../src/store/sqlite/unit-of-work';
+import { secretFixture } from '../support/secret-fixture';
 import { StatementCache } from '../../src/store/sqlite/statement-cache';
 import type { Database } from '../../src/store/tables';
 
@@ -110,29 +110,7 @@ describe('direct reads (SQLite, outside a transaction)', () => {
 });
 
 describe('direct statements inside a unit of work (SQLite)', () => {
-  const secret = (name: string): Secret => ({
-    id: `id-${name}`,
-    accountId: '2100000000',
-    region: 'cn-beijing',
-    name,
-    trn: `trn:kms:cn-beijing:2100000000:secrets/${name}`,
-    projectName: 'default',
-    type: 'Generic',
-    state: 'Enable',
-    stateBeforeDeletion: null,
-    description: '',
-    encryptionKey: '',
-    extendedConfig: '',
-    managed: false,
-    owningService: '',
-    rotationState: 'Disable',
-    rotationIntervalSeconds: 0,
-    lastRotatedAt: null,
-    nextRotationAt: null,
-    deleteAt: null,
-    createdAt: 1,
-    updatedAt: 1,
-  });
+  const secret = secretFixture;
 
   async function recordingUnitOfWork() {
     const opened = await openDatabase(MEMORY);
