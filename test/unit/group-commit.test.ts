@@ -16,16 +16,24 @@ describe('group commit (SQLite units of work in the server)', () => {
   let uow: SqliteUnitOfWork;
   let commits: number;
   let failCommit: boolean;
+  /** the savepoint statement fails on this call (1-based), as a broken connection would make it */
+  let failSavepointAt: number;
 
   beforeEach(async () => {
     opened = await openDatabase(MEMORY);
     commits = 0;
     failCommit = false;
+    failSavepointAt = 0;
+    let savepoints = 0;
     const { transaction } = opened.direct;
     uow = new SqliteUnitOfWork(opened.db, {
       ...opened.direct,
       transaction: {
         ...transaction,
+        savepoint: () => {
+          if (++savepoints === failSavepointAt) throw new Error('savepoint failed');
+          transaction.savepoint();
+        },
         commit: () => {
           if (failCommit) throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
           commits++;
@@ -100,6 +108,16 @@ describe('group commit (SQLite units of work in the server)', () => {
     // the unit queued behind them runs in a new transaction
     expect(outcomes[2].status).toBe('fulfilled');
     expect(await stored('after')).toBe(true);
+  });
+
+  it('fails the whole batch when a savepoint cannot be taken or undone, and goes on with the next', async () => {
+    failSavepointAt = 2;
+    const outcomes = await Promise.allSettled([create('s1'), create('s2')]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect([await stored('s1'), await stored('s2')]).toEqual([false, false]);
+    expect(opened.sqlite.inTransaction).toBe(false);
+    await create('s3');
+    expect(await stored('s3')).toBe(true);
   });
 
   it('puts at most 64 units in one commit', async () => {

@@ -34,6 +34,12 @@ interface Unit {
   reject: (error: unknown) => void;
 }
 
+/** A unit whose work succeeded: answered once the batch commits. */
+interface Done {
+  unit: Unit;
+  result: unknown;
+}
+
 export interface GroupCommitDeps {
   db: Kysely<Database>;
   transaction: TransactionControl;
@@ -85,37 +91,13 @@ export class GroupCommit {
     }
     // the connection is this batch's alone until it commits: its statements may run directly
     allowDirectExecution(conn, this.deps.insideOwnTransaction);
-    const repo = new KyselySecretRepository(conn);
-    const done: Array<{ unit: Unit; result: unknown }> = [];
-    let settled = 0;
-    while (settled < MAX_UNITS_PER_COMMIT) {
-      const unit = this.queue.shift();
-      if (unit === undefined) {
-        // the requests read in this turn may still bring units: commit at its end
-        await nextTurn();
-        if (this.queue.length === 0) break;
-        continue;
-      }
-      settled++;
-      transaction.savepoint();
-      try {
-        const result = await unit.work(repo);
-        transaction.release();
-        done.push({ unit, result });
-      } catch (e) {
-        if (!this.deps.inTransaction()) {
-          // SQLite ended the whole transaction (full disk, I/O error): the batch's writes are gone
-          unit.reject(e);
-          for (const d of done) d.unit.reject(e);
-          return;
-        }
-        transaction.rollbackToSavepoint();
-        unit.reject(e);
-      }
-    }
+    const done: Done[] = [];
     try {
+      await this.runUnits(new KyselySecretRepository(conn), done);
       transaction.commit();
     } catch (e) {
+      // the batch is lost (a failed COMMIT, a transaction SQLite ended, a savepoint statement that failed):
+      // none of it is stored, and every caller still waiting hears so
       if (this.deps.inTransaction()) {
         try {
           transaction.rollback();
@@ -127,5 +109,39 @@ export class GroupCommit {
       return;
     }
     for (const d of done) d.unit.resolve(d.result);
+  }
+
+  /**
+   * Runs the queued units one after another, each in its savepoint, until the queue stays empty to the
+   * end of the turn or the batch is full. A unit's own failure is settled here; a throw out of this
+   * means the whole batch is lost (the unit at hand has been told already).
+   */
+  private async runUnits(repo: SecretRepository, done: Done[]): Promise<void> {
+    const { transaction } = this.deps;
+    let taken = 0;
+    while (taken < MAX_UNITS_PER_COMMIT) {
+      const unit = this.queue.shift();
+      if (unit === undefined) {
+        // the requests read in this turn may still bring units: commit at its end
+        await nextTurn();
+        if (this.queue.length === 0) return;
+        continue;
+      }
+      taken++;
+      let result: unknown;
+      try {
+        transaction.savepoint();
+        result = await unit.work(repo);
+        transaction.release();
+      } catch (e) {
+        unit.reject(e);
+        // SQLite ended the whole transaction (full disk, I/O error): the batch's writes are gone with it
+        if (!this.deps.inTransaction()) throw e;
+        // only this unit's writes are undone; if even that fails, the batch cannot be trusted
+        transaction.rollbackToSavepoint();
+        continue;
+      }
+      done.push({ unit, result });
+    }
   }
 }
