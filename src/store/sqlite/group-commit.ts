@@ -12,8 +12,9 @@
  * - atomicity: a unit that throws is rolled back to its savepoint alone; the others commit;
  * - durability: a unit's promise settles only after the COMMIT that holds it (or the failure that
  *   lost it): nobody is answered before their write is on disk;
- * - a failed COMMIT, or an error that ends the whole transaction (SQLite does so for a full disk or
- *   an I/O error), fails every unit of the batch: nothing of it was stored, and each caller hears so.
+ * - a failed COMMIT, an error that ends the whole transaction (SQLite does so for a full disk or an
+ *   I/O error), or a savepoint statement that fails, fails every unit of the batch: nothing of it was
+ *   stored, the transaction is rolled back, each caller hears so, and the next batch goes on.
  *
  * The cost: the connection is held from the first unit to the end of the turn, so a read arriving
  * meanwhile waits for the commit (as it waited for any single unit's commit before).
