@@ -10,22 +10,25 @@ import type { AuditStore } from '../audit/audit-store';
 import { rowCount } from './row-count';
 import type { AuditLogTable, Database } from './tables';
 
-/** The columns an INSERT writes, in the order of its parameters (`seq` is the database's). */
-const AUDIT_COLUMNS = [
-  'at',
-  'clock_at',
-  'request_id',
-  'method',
-  'access_key_id',
-  'account_id',
-  'region',
-  'action',
-  'version',
-  'secret_name',
-  'status',
-  'error_code',
-  'duration_ms',
-] as const satisfies ReadonlyArray<keyof Omit<AuditLogTable, 'seq'>>;
+/** Every column an INSERT writes (complete by type; `seq` is the database's), as secret-queries.ts lists its tables'. */
+const AUDIT_COLUMN_SET: Readonly<Record<keyof Omit<AuditLogTable, 'seq'>, true>> = {
+  at: true,
+  clock_at: true,
+  request_id: true,
+  method: true,
+  access_key_id: true,
+  account_id: true,
+  region: true,
+  action: true,
+  version: true,
+  secret_name: true,
+  status: true,
+  error_code: true,
+  duration_ms: true,
+};
+
+/** The same columns in the order of an INSERT's parameters. */
+const AUDIT_COLUMNS = Object.keys(AUDIT_COLUMN_SET) as Array<keyof Omit<AuditLogTable, 'seq'>>;
 
 /**
  * INSERTs of 128, 64, ... 1 rows, built and compiled once per database (compiled-query.ts); a batch

@@ -47,7 +47,7 @@ describe('SecretSeeder', () => {
   let secrets: SecretsService;
   beforeEach(async () => {
     opened = await openDatabase(':memory:');
-    uow = new SqliteUnitOfWork(opened.db);
+    uow = new SqliteUnitOfWork(opened.db, opened.direct);
     const ids = { secretId: randomUUID, versionId: randomUUID };
     secrets = new SecretsService({ uow, cipher: new EnvelopeCipher(randomBytes(32)), clock: new AdjustableClock(), ids, shapes: new JsonSchemaShapeChecker() });
   });

@@ -29,41 +29,37 @@ describe('a unit of work while another connection holds the write lock', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  // the server's units of work run their statements directly on better-sqlite3; kysely's path is the fallback
-  describe.each([
-    ['statements run directly (the server)', (o: OpenedDatabase) => new SqliteUnitOfWork(o.db, o.direct)],
-    ['statements through kysely', (o: OpenedDatabase) => new SqliteUnitOfWork(o.db)],
-  ])('%s', (_label, unitOfWork) => {
-    it('fails with StoreBusyError when the lock is not released in time, and runs none of its work', async () => {
-      other.exec('BEGIN IMMEDIATE');
-      let ran = false;
-      try {
-        await expect(
-          unitOfWork(opened).run(async () => {
-            ran = true;
-          }),
-        ).rejects.toBeInstanceOf(StoreBusyError);
-      } finally {
-        other.exec('ROLLBACK');
-      }
-      expect(ran).toBe(false);
-    });
+  const unitOfWork = (o: OpenedDatabase) => new SqliteUnitOfWork(o.db, o.direct);
 
-    it('runs once the lock is free again', async () => {
-      await expect(unitOfWork(opened).run(async (repo) => repo.secretIdInUse('x'))).resolves.toBe(false);
-    });
+  it('fails with StoreBusyError when the lock is not released in time, and runs none of its work', async () => {
+    other.exec('BEGIN IMMEDIATE');
+    let ran = false;
+    try {
+      await expect(
+        unitOfWork(opened).run(async () => {
+          ran = true;
+        }),
+      ).rejects.toBeInstanceOf(StoreBusyError);
+    } finally {
+      other.exec('ROLLBACK');
+    }
+    expect(ran).toBe(false);
+  });
 
-    it('takes the lock up front: a commit by another connection between its read and its write does not fail it', async () => {
-      const uow = unitOfWork(opened);
-      const result = await uow.run(async (repo) => {
-        await repo.secretIdInUse('x'); // a read first
-        // another connection wants to write now: it must wait for us (it gives up quickly here)
-        other.pragma('busy_timeout = 50');
-        expect(() => other.exec("insert into store_meta(key, value) values ('k', 'v')")).toThrow(/database is locked/);
-        return 'written';
-      });
-      expect(result).toBe('written');
+  it('runs once the lock is free again', async () => {
+    await expect(unitOfWork(opened).run(async (repo) => repo.secretIdInUse('x'))).resolves.toBe(false);
+  });
+
+  it('takes the lock up front: a commit by another connection between its read and its write does not fail it', async () => {
+    const uow = unitOfWork(opened);
+    const result = await uow.run(async (repo) => {
+      await repo.secretIdInUse('x'); // a read first
+      // another connection wants to write now: it must wait for us (it gives up quickly here)
+      other.pragma('busy_timeout = 50');
+      expect(() => other.exec("insert into store_meta(key, value) values ('k', 'v')")).toThrow(/database is locked/);
+      return 'written';
     });
+    expect(result).toBe('written');
   });
 
   it('is answered 503 ServiceUnavailableTemp on the Volcengine wire', () => {

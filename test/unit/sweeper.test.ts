@@ -35,7 +35,7 @@ describe('sweeper with an unrotatable secret', () => {
   beforeEach(async () => {
     opened = await openDatabase(':memory:');
     clock = new AdjustableClock();
-    uow = new SqliteUnitOfWork(opened.db);
+    uow = new SqliteUnitOfWork(opened.db, opened.direct);
     secrets = new SecretsService({
       uow,
       cipher: new EnvelopeCipher(randomBytes(32)),

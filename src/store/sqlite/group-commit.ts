@@ -21,10 +21,10 @@
  */
 import type { Kysely } from 'kysely';
 import type { SecretRepository } from '../../domain/ports';
-import { allowDirectExecution, type DirectExecutor } from '../compiled-query';
+import { allowDirectExecution } from '../compiled-query';
 import { KyselySecretRepository } from '../secret-repository';
 import type { Database } from '../tables';
-import type { TransactionControl } from './direct-statements';
+import type { DirectStatements } from './direct-statements';
 
 /** Units in one transaction at most: bounds the wait of the first for the last. */
 const MAX_UNITS_PER_COMMIT = 64;
@@ -43,10 +43,8 @@ interface Done {
 
 export interface GroupCommitDeps {
   db: Kysely<Database>;
-  transaction: TransactionControl;
-  insideOwnTransaction: DirectExecutor;
-  /** whether a transaction is open on the connection (false after SQLite ended one on its own) */
-  inTransaction: () => boolean;
+  /** the transaction's statements, and the executor of the units' statements inside it */
+  direct: Pick<DirectStatements, 'transaction' | 'insideOwnTransaction' | 'inTransaction'>;
   /** what a caller is told when BEGIN fails (the lock stayed busy) */
   beginFailed: (error: unknown) => unknown;
 }
@@ -82,7 +80,7 @@ export class GroupCommit {
   }
 
   private async commitOneBatch(conn: Kysely<Database>): Promise<void> {
-    const { transaction } = this.deps;
+    const { transaction } = this.deps.direct;
     try {
       transaction.begin();
     } catch (e) {
@@ -91,7 +89,7 @@ export class GroupCommit {
       return;
     }
     // the connection is this batch's alone until it commits: its statements may run directly
-    allowDirectExecution(conn, this.deps.insideOwnTransaction);
+    allowDirectExecution(conn, this.deps.direct.insideOwnTransaction);
     const done: Done[] = [];
     try {
       await this.runUnits(new KyselySecretRepository(conn), done);
@@ -99,7 +97,7 @@ export class GroupCommit {
     } catch (e) {
       // the batch is lost (a failed COMMIT, a transaction SQLite ended, a savepoint statement that failed):
       // none of it is stored, and every caller still waiting hears so
-      if (this.deps.inTransaction()) {
+      if (this.deps.direct.inTransaction()) {
         try {
           transaction.rollback();
         } catch {
@@ -118,7 +116,7 @@ export class GroupCommit {
    * means the whole batch is lost (the unit at hand has been told already).
    */
   private async runUnits(repo: SecretRepository, done: Done[]): Promise<void> {
-    const { transaction } = this.deps;
+    const { transaction } = this.deps.direct;
     let taken = 0;
     while (taken < MAX_UNITS_PER_COMMIT) {
       const unit = this.queue.shift();
@@ -137,7 +135,7 @@ export class GroupCommit {
       } catch (e) {
         unit.reject(e);
         // SQLite ended the whole transaction (full disk, I/O error): the batch's writes are gone with it
-        if (!this.deps.inTransaction()) throw e;
+        if (!this.deps.direct.inTransaction()) throw e;
         // only this unit's writes are undone; if even that fails, the batch cannot be trusted
         transaction.rollbackToSavepoint();
         continue;
