@@ -4,7 +4,7 @@
  * official SDK and stops cleanly on SIGTERM. (npm test builds dist/ first.) Also the in-process
  * guard: the public development key pair is refused on a non-loopback address.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -173,12 +173,19 @@ describe('mistakes that speak up', () => {
       fs.chmodSync(parent, 0o755);
       // root may write anywhere: run the server as "nobody" then, so that the permission is real
       const asRoot = process.getuid?.() === 0;
-      const r = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--db', path.join(locked, 'sub', 'secrets.db')], {
-        cwd: parent,
-        env: cleanEnv(),
-        encoding: 'utf8',
-        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-      });
+      // nobody must be able to reach the checkout (a clone made in `mktemp -d` is 0700)
+      const restore = asRoot ? letOthersTraverseTo(CLI) : () => undefined;
+      let r: SpawnSyncReturns<string>;
+      try {
+        r = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--db', path.join(locked, 'sub', 'secrets.db')], {
+          cwd: parent,
+          env: cleanEnv(),
+          encoding: 'utf8',
+          ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+        });
+      } finally {
+        restore();
+      }
       expect(r.status).toBe(1);
       expect(r.stderr.trim()).toMatch(new RegExp(`^volc-secrets: cannot create the directory for database .*: EACCES: permission denied on ${locked}`));
     } finally {
@@ -186,3 +193,22 @@ describe('mistakes that speak up', () => {
     }
   });
 });
+
+/**
+ * Gives "others" the search (x) bit on every directory above `file` that lacks it, so that a process
+ * run as nobody can reach it; answers the function that puts each mode back. Nothing is made readable.
+ */
+function letOthersTraverseTo(file: string): () => void {
+  const changed: Array<[string, number]> = [];
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const mode = fs.statSync(dir).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      fs.chmodSync(dir, mode | 0o001);
+      changed.push([dir, mode]);
+    }
+    if (dir === path.dirname(dir)) break;
+  }
+  return () => {
+    for (const [dir, mode] of changed) fs.chmodSync(dir, mode);
+  };
+}
